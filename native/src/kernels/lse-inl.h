@@ -1,0 +1,330 @@
+// lse-inl.h: pairwise costs, log-sum-exp and online softmax sums for one SIMD level.
+// Compiled once per level through levels-inl.h; see include/advect/kernels.h for the maths.
+//
+// Numerics:
+// - LSE is single-pass over memory: values are staged in L1 tiles of kTile, each tile gets a
+//   max pass and an exp-sum pass, and tiles merge as (m, s) pairs (KeOps' rule):
+//   s ← s·exp(m − m') + s_tile when the max grows. Every exp argument is ≤ 0: no overflow.
+// - Per-tile sums are in T; the running sum across tiles is double. For float32 this bounds the
+//   relative error by about kTile·2^-24 per tile rather than growing with m.
+// - Column LSE keeps per-column (M, S) vectors and rescales once per group of kGroup rows,
+//   so it costs 1 + 1/kGroup exps per element and reads C once.
+
+static constexpr std::size_t kTile = 512;
+static constexpr std::size_t kColBlock = 256;
+static constexpr std::size_t kGroup = 8;
+
+template <class V> static inline V vsqrt(V v) {
+  for (int k = 0; k < int(sizeof(V) / sizeof(v[0])); ++k) v[k] = __builtin_sqrt(v[k]);
+  return v;
+}
+template <class V> static inline V vabs(V v) { return v < 0 ? -v : v; }
+
+struct LseAcc {
+  double m = -__builtin_inf();
+  double s = 0;
+  double result() const { return m == -__builtin_inf() ? m : m + std::log(s); }
+};
+
+// Merge buf[0..len) into acc. buf has room for a multiple of the lane count; the tail is padded
+// with -inf here.
+template <class T> static inline void lse_accumulate(T* buf, std::size_t len, LseAcc& acc) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  const T ninf = -__builtin_inf();
+  std::size_t padded = (len + W - 1) / W * W;
+  for (std::size_t j = len; j < padded; ++j) buf[j] = ninf;
+  V vm = vsplat<V>(ninf);
+  for (std::size_t j = 0; j < padded; j += W) vm = vmax(vload<V>(buf + j), vm);
+  T tm = hmax<T>(vm);
+  if (tm == ninf) {
+    for (std::size_t j = 0; j < len; ++j)
+      if (buf[j] != buf[j]) acc.s = __builtin_nan("");
+    return;
+  }
+  if (tm > acc.m) {
+    acc.s *= std::exp(acc.m - double(tm));
+    acc.m = tm;
+  }
+  const V mm = vsplat<V>(T(acc.m));
+  V vs = vsplat<V>(T(0));
+  for (std::size_t j = 0; j < padded; j += W) vs += vexp(vload<V>(buf + j) - mm);
+  acc.s += hsum<T>(vs);
+}
+
+// ---- pairwise cost of one x row against a tile of y (y transposed: yT[k*ldy + j]) ----------
+// Writes c_j for j in [j0, j0+len) into out[0..len). len need not be a lane multiple: the
+// transposed copy is padded to a lane multiple by the driver.
+template <class T>
+static inline void cost_tile(const T* xi, const T* yT, std::size_t ldy, std::size_t d, std::size_t j0,
+                             std::size_t len, MetricSpec ms, const T* ynorm, T xnorm, T* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  const std::size_t padded = (len + W - 1) / W * W;
+  for (std::size_t j = 0; j < padded; j += W) {
+    V acc = vsplat<V>(T(0));
+    switch (ms.metric) {
+      case Metric::sqeuclidean:
+      case Metric::euclidean:
+        for (std::size_t k = 0; k < d; ++k) {
+          V diff = vsplat<V>(xi[k]) - vload<V>(yT + k * ldy + j0 + j);
+          acc += diff * diff;
+        }
+        if (ms.metric == Metric::euclidean) acc = vsqrt(acc);
+        break;
+      case Metric::cityblock:
+        for (std::size_t k = 0; k < d; ++k) acc += vabs(vsplat<V>(xi[k]) - vload<V>(yT + k * ldy + j0 + j));
+        break;
+      case Metric::cosine: {
+        for (std::size_t k = 0; k < d; ++k) acc += vsplat<V>(xi[k]) * vload<V>(yT + k * ldy + j0 + j);
+        V den = vsplat<V>(xnorm) * vload<V>(ynorm + j0 + j);
+        acc = vsplat<V>(T(1)) - acc / den;
+        break;
+      }
+      case Metric::minkowski: {
+        // Scalar pow per pair: correct but slow; minkowski is not a hot path.
+        T tmp[W];
+        for (std::size_t l = 0; l < W; ++l) {
+          double s = 0;
+          for (std::size_t k = 0; k < d; ++k) s += std::pow(std::fabs(double(xi[k]) - double(yT[k * ldy + j0 + j + l])), ms.p);
+          tmp[l] = T(std::pow(s, 1.0 / ms.p));
+        }
+        acc = vload<V>(tmp);
+        break;
+      }
+    }
+    vstore(out + j, acc);
+  }
+}
+
+// ---- dist: rows [lo, hi) of the n×m cost matrix --------------------------------------------
+// sqeuclidean/euclidean follow POT: c = (−2<x,y> + |x|²) + |y|², clamped at 0, then sqrt.
+template <class T>
+static void dist_rows(const T* x, const T* yT, std::size_t ldy, std::size_t m, std::size_t d, MetricSpec ms,
+                      const T* xnorm, const T* ynorm, std::size_t lo, std::size_t hi, T* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  alignas(64) T buf[kTile];
+  for (std::size_t i = lo; i < hi; ++i) {
+    const T* xi = x + i * d;
+    T* row = out + i * m;
+    for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
+      const std::size_t len = std::min(kTile, m - j0);
+      const std::size_t padded = (len + W - 1) / W * W;
+      if (ms.metric == Metric::sqeuclidean || ms.metric == Metric::euclidean) {
+        // ynorm holds |y_j|², xnorm holds |x_i|².
+        for (std::size_t j = 0; j < padded; j += W) {
+          V dot = vsplat<V>(T(0));
+          for (std::size_t k = 0; k < d; ++k) dot += vsplat<V>(xi[k]) * vload<V>(yT + k * ldy + j0 + j);
+          V c = (vsplat<V>(T(-2)) * dot + xnorm[i]) + vload<V>(ynorm + j0 + j);
+          c = c < vsplat<V>(T(0)) ? vsplat<V>(T(0)) : c;  // clamp at 0; NaN compares false and stays
+          if (ms.metric == Metric::euclidean) c = vsqrt(c);
+          vstore(buf + j, c);
+        }
+      } else {
+        cost_tile(xi, yT, ldy, d, j0, len, ms, ynorm, xnorm ? xnorm[i] : T(0), buf);
+      }
+      std::memcpy(row + j0, buf, len * sizeof(T));
+    }
+  }
+}
+
+// ---- dense LSE over rows, rows [lo, hi) --------------------------------------------------
+template <class T>
+static void lse_dense_rows_range(const T* C, std::size_t m, const T* alpha, const T* beta, double eps,
+                                 std::size_t lo, std::size_t hi, T* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  alignas(64) T buf[kTile + W];
+  const T inv = T(1.0 / eps);
+  for (std::size_t i = lo; i < hi; ++i) {
+    const T* row = C + i * m;
+    LseAcc acc;
+    for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
+      const std::size_t len = std::min(kTile, m - j0);
+      std::size_t j = 0;
+      if (beta) {
+        for (; j + W <= len; j += W)
+          vstore(buf + j, (vload<V>(beta + j0 + j) - vload<V>(row + j0 + j)) * inv);
+        for (; j < len; ++j) buf[j] = (beta[j0 + j] - row[j0 + j]) * inv;
+      } else {
+        for (; j + W <= len; j += W) vstore(buf + j, -vload<V>(row + j0 + j) * inv);
+        for (; j < len; ++j) buf[j] = -row[j0 + j] * inv;
+      }
+      lse_accumulate(buf, len, acc);
+    }
+    double r = acc.result();
+    if (alpha) r += double(alpha[i]) / eps;
+    out[i] = T(r);
+  }
+}
+
+// ---- dense LSE over columns, columns [lo, hi) (hi − lo ≤ kColBlock) ------------------------
+template <class T>
+static void lse_dense_cols_block(const T* C, std::size_t n, std::size_t m, const T* alpha, const T* beta,
+                                 double eps, std::size_t lo, std::size_t hi, T* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  const T ninf = -__builtin_inf();
+  const T inv = T(1.0 / eps);
+  const std::size_t len = hi - lo;
+  const std::size_t vlen = len / W * W;  // vector part; the rest is done lane by lane
+  alignas(64) T M[kColBlock], S[kColBlock], G[kColBlock];
+  for (std::size_t j = 0; j < len; ++j) { M[j] = ninf; S[j] = 0; }
+  for (std::size_t i0 = 0; i0 < n; i0 += kGroup) {
+    const std::size_t i1 = std::min(n, i0 + kGroup);
+    // group max per column
+    for (std::size_t j = 0; j < len; ++j) G[j] = ninf;
+    for (std::size_t i = i0; i < i1; ++i) {
+      const T a = alpha ? alpha[i] : T(0);
+      const T* row = C + i * m + lo;
+      std::size_t j = 0;
+      for (; j < vlen; j += W) vstore(G + j, vmax((vsplat<V>(a) - vload<V>(row + j)) * inv, vload<V>(G + j)));
+      for (; j < len; ++j) { T v = (a - row[j]) * inv; G[j] = v > G[j] ? v : G[j]; }
+    }
+    // rescale running sums where the max grew
+    {
+      std::size_t j = 0;
+      for (; j < vlen; j += W) {
+        V mo = vload<V>(M + j), g = vload<V>(G + j);
+        V mn = vmax(g, mo);
+        V f = vexp(mo - mn);
+        f = mn == vsplat<V>(ninf) ? vsplat<V>(T(1)) : f;
+        vstore(S + j, vload<V>(S + j) * f);
+        vstore(M + j, mn);
+      }
+      for (; j < len; ++j) {
+        T mn = G[j] > M[j] ? G[j] : M[j];
+        if (mn != ninf) S[j] *= sexp<T>(M[j] - mn);
+        M[j] = mn;
+      }
+    }
+    for (std::size_t i = i0; i < i1; ++i) {
+      const T a = alpha ? alpha[i] : T(0);
+      const T* row = C + i * m + lo;
+      std::size_t j = 0;
+      for (; j < vlen; j += W) {
+        V mn = vload<V>(M + j);
+        V e = vexp((vsplat<V>(a) - vload<V>(row + j)) * inv - mn);
+        e = mn == vsplat<V>(ninf) ? vsplat<V>(T(0)) : e;
+        vstore(S + j, vload<V>(S + j) + e);
+      }
+      for (; j < len; ++j)
+        if (M[j] != ninf) S[j] += sexp<T>((a - row[j]) * inv - M[j]);
+    }
+  }
+  for (std::size_t j = 0; j < len; ++j) {
+    double r = M[j] == ninf ? double(ninf) : double(M[j]) + std::log(double(S[j]));
+    // NaN inputs: G ignores NaN in the max, but the exp pass propagates it into S.
+    if (beta) r += double(beta[lo + j]) / eps;
+    out[lo + j] = T(r);
+  }
+}
+
+// ---- online LSE over rows of x against y (yT transposed, padded) ----------------------------
+template <class T>
+static void lse_online_rows_range(const T* x, const T* yT, std::size_t ldy, std::size_t m, std::size_t d,
+                                  MetricSpec ms, const T* xnorm, const T* ynorm, const T* alpha,
+                                  const T* beta, double eps, std::size_t lo, std::size_t hi, T* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  alignas(64) T buf[kTile + W];
+  const T inv = T(1.0 / eps);
+  for (std::size_t i = lo; i < hi; ++i) {
+    LseAcc acc;
+    for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
+      const std::size_t len = std::min(kTile, m - j0);
+      cost_tile(x + i * d, yT, ldy, d, j0, len, ms, ynorm, xnorm ? xnorm[i] : T(0), buf);
+      const std::size_t padded = (len + W - 1) / W * W;
+      if (beta) {
+        for (std::size_t j = 0; j < padded; j += W)
+          vstore(buf + j, (vload<V>(beta + j0 + j) - vload<V>(buf + j)) * inv);
+      } else {
+        for (std::size_t j = 0; j < padded; j += W) vstore(buf + j, -vload<V>(buf + j) * inv);
+      }
+      lse_accumulate(buf, len, acc);
+    }
+    double r = acc.result();
+    if (alpha) r += double(alpha[i]) / eps;
+    out[i] = T(r);
+  }
+}
+
+// ---- online softmax-weighted sum, rows [lo, hi) -------------------------------------------
+// Running (m, s, acc[dv]) per row; when a tile raises the max, s and acc are rescaled once.
+template <class T>
+static void softmax_sum_range(const T* x, const T* yT, std::size_t ldy, std::size_t m, std::size_t d,
+                              ScoreSpec sc, const T* xnorm, const T* ynorm, const T* beta, const T* Vm,
+                              std::size_t dv, std::size_t lo, std::size_t hi, T* out, T* lse_out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  alignas(64) T buf[kTile + W];
+  std::vector<double> acc(dv);
+  const T inv = T(1.0 / sc.eps);
+  const T scale = T(sc.scale);
+  for (std::size_t i = lo; i < hi; ++i) {
+    const T* xi = x + i * d;
+    double mrun = -__builtin_inf(), s = 0;
+    std::fill(acc.begin(), acc.end(), 0.0);
+    bool nan_seen = false;
+    for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
+      const std::size_t len = std::min(kTile, m - j0);
+      const std::size_t padded = (len + W - 1) / W * W;
+      if (sc.kind == ScoreSpec::cost) {
+        cost_tile(xi, yT, ldy, d, j0, len, sc.metric, ynorm, xnorm ? xnorm[i] : T(0), buf);
+        for (std::size_t j = 0; j < padded; j += W) {
+          V b = beta ? vload<V>(beta + j0 + j) : vsplat<V>(T(0));
+          vstore(buf + j, (b - vload<V>(buf + j)) * inv);
+        }
+      } else {
+        for (std::size_t j = 0; j < padded; j += W) {
+          V dot = vsplat<V>(T(0));
+          for (std::size_t k = 0; k < d; ++k) dot += vsplat<V>(xi[k]) * vload<V>(yT + k * ldy + j0 + j);
+          V b = beta ? vload<V>(beta + j0 + j) : vsplat<V>(T(0));
+          vstore(buf + j, b + dot * scale);
+        }
+      }
+      T tm = -__builtin_inf();
+      for (std::size_t j = 0; j < len; ++j) {
+        if (buf[j] != buf[j]) nan_seen = true;
+        tm = buf[j] > tm ? buf[j] : tm;
+      }
+      if (tm == -__builtin_inf()) continue;
+      if (tm > mrun) {
+        double f = std::exp(mrun - double(tm));
+        s *= f;
+        for (std::size_t k = 0; k < dv; ++k) acc[k] *= f;
+        mrun = tm;
+      }
+      const V mm = vsplat<V>(T(mrun));
+      for (std::size_t j = len; j < padded; ++j) buf[j] = -__builtin_inf();
+      for (std::size_t j = 0; j < padded; j += W) vstore(buf + j, vexp(vload<V>(buf + j) - mm));
+      for (std::size_t j = 0; j < len; ++j) {
+        const double w = buf[j];
+        s += w;
+        const T* vj = Vm + (j0 + j) * dv;
+        for (std::size_t k = 0; k < dv; ++k) acc[k] += w * double(vj[k]);
+      }
+    }
+    T* oi = out + i * dv;
+    if (nan_seen) {
+      for (std::size_t k = 0; k < dv; ++k) oi[k] = T(__builtin_nan(""));
+      if (lse_out) lse_out[i] = T(__builtin_nan(""));
+      continue;
+    }
+    if (s > 0) {
+      for (std::size_t k = 0; k < dv; ++k) oi[k] = T(acc[k] / s);
+    } else {
+      for (std::size_t k = 0; k < dv; ++k) oi[k] = T(0);  // every weight is zero: empty mixture
+    }
+    if (lse_out) lse_out[i] = T(mrun == -__builtin_inf() ? mrun : mrun + std::log(s));
+  }
+}
+
+template <class T> static void exp_range(const T* x, std::size_t lo, std::size_t hi, T* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  std::size_t i = lo;
+  for (; i + W <= hi; i += W) vstore(out + i, vexp(vload<V>(x + i)));
+  for (; i < hi; ++i) out[i] = sexp<T>(x[i]);
+}
