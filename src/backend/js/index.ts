@@ -1,0 +1,21 @@
+/** The pure-TypeScript backend: every native op family, mirrored. */
+import { availableParallelism } from 'node:os';
+import type { Backend, NativeInfo } from '../types.js';
+import { jsCore } from './core.js';
+
+const info = (): NativeInfo => ({
+  simd: 'none',
+  simdDetected: 'none',
+  simdCompiled: [],
+  openmp: false,
+  threads: 1,
+  hardwareThreads: availableParallelism(),
+  napi: 0,
+});
+
+export const jsBackend: Backend = {
+  name: 'js',
+  info,
+  setThreads: () => 1,
+  core: jsCore,
+};

@@ -1,0 +1,14 @@
+/** Subcommand registry: name → { summary, run }. Each command lives in its own file. */
+import { info } from './info.js';
+import { demo } from './demo.js';
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number> | number;
+}
+
+export const commands: Record<string, Command> = {
+  info,
+  demo,
+};

@@ -1,0 +1,83 @@
+/**
+ * Sync and async forms of long-running ops (DESIGN §4).
+ * - native: the addon returns { promise, cancel }; an AbortSignal flips the cancel flag, which
+ *   the worker polls once per iteration, and the promise rejects with the signal's reason.
+ * - js: solvers are generators that yield progress once per iteration; the sync form drains
+ *   them, the async form drains them in slices of ~8 ms so the event loop stays live and an
+ *   abort is seen between slices.
+ */
+import { AdvectError, abortError } from './errors.js';
+import type { JobHandle } from './backend/types.js';
+
+export interface AsyncOptions<P> {
+  signal?: AbortSignal;
+  onProgress?: (progress: P) => void;
+}
+
+/** Re-raise native errors carrying an ADVECT_* code as AdvectError, stacked at the caller. */
+export function fromNative(err: unknown): unknown {
+  if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string') {
+    const code = (err as unknown as { code: string }).code;
+    if (code.startsWith('ADVECT_') && !(err instanceof AdvectError)) {
+      return new AdvectError(code as AdvectError['code'], err.message, { cause: err });
+    }
+  }
+  return err;
+}
+
+export function callNative<R>(fn: () => R): R {
+  try {
+    return fn();
+  } catch (err) {
+    throw fromNative(err);
+  }
+}
+
+export async function runNativeJob<R, P>(
+  start: (onProgress: ((raw: number[]) => void) | undefined) => JobHandle<R>,
+  opts: AsyncOptions<P>,
+  mapProgress: (raw: number[]) => P,
+): Promise<R> {
+  const { signal, onProgress } = opts;
+  if (signal?.aborted) throw abortError(signal);
+  const handle = start(onProgress ? (raw) => onProgress(mapProgress(raw)) : undefined);
+  if (!signal) return handle.promise.catch((e) => Promise.reject(fromNative(e)));
+  const onAbort = () => handle.cancel();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await handle.promise;
+  } catch (err) {
+    if (signal.aborted) throw abortError(signal);
+    throw fromNative(err);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+export function drainSync<P, R>(gen: Generator<P, R, void>): R {
+  for (;;) {
+    const step = gen.next();
+    if (step.done) return step.value;
+  }
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function drainAsync<P, R>(gen: Generator<P, R, void>, opts: AsyncOptions<P>): Promise<R> {
+  const { signal, onProgress } = opts;
+  if (signal?.aborted) throw abortError(signal);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = gen.next();
+    if (step.done) return step.value;
+    if (onProgress) onProgress(step.value);
+    if (performance.now() - sliceStart > 8) {
+      await yieldToLoop();
+      if (signal?.aborted) {
+        gen.return(undefined as unknown as R);
+        throw abortError(signal);
+      }
+      sliceStart = performance.now();
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The showcase (`npm start`): runs each section on built-in data, writes SVG figures and
+ * out/report.html, and prints a summary. Each capability adds one section file.
+ */
+import { createReport } from './report.js';
+import { engineSection } from './sections/engine.js';
+
+export const sections: Array<{ name: string; run: (r: ReturnType<typeof createReport>) => void | Promise<void> }> = [
+  { name: 'engine', run: engineSection },
+];
+
+export async function runShowcase(outDir = 'out', only?: string[]): Promise<string> {
+  const report = createReport(outDir);
+  for (const s of sections) {
+    if (only && only.length && !only.includes(s.name)) continue;
+    await s.run(report);
+  }
+  return report.write();
+}
