@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec flock /tmp/advect-native-build.lock bash -c '
-  npx --no-install node-gyp configure --nodedir="${npm_config_nodedir:-/usr}" >/dev/null
-  npx --no-install node-gyp build --nodedir="${npm_config_nodedir:-/usr}" -j 2'
+  node-gyp configure --nodedir="${npm_config_nodedir:-/usr}" >/dev/null
+  node-gyp build --nodedir="${npm_config_nodedir:-/usr}" -j 2'
