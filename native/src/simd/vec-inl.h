@@ -42,7 +42,8 @@ template <class T, class V> static inline T hmax(V v) {
 // including gradual underflow to subnormals (x down to -745.13) and overflow to +inf (x > 709.78).
 // Special values: exp(-inf) = 0, exp(+inf) = +inf, NaN propagates.
 // Measured max relative error on a dense grid of [-708, 709] (1e7 points, vs long double expl):
-// 2.2e-16 (about 1 ulp); see native/tests/test_core.cc and tests/exp.test.ts.
+// 2.05e-16 on the scalar (SSE2) level, 1.56e-16 on avx2/avx512 (FMA), i.e. about 1 ulp.
+// Reproduce: npm run test:native-core (native/tests/test_core.cc prints it); tests/exp.test.ts.
 static inline vd vexp(vd x) {
   const vd lo = vsplat<vd>(-745.1332191019412), hi = vsplat<vd>(709.782712893384);
   vd xc = x < lo ? lo : x;  // NaN compares false and passes through
@@ -76,7 +77,8 @@ static inline vd vexp(vd x) {
 
 // exp, float32. Same scheme: magic 1.5*2^23, degree-6 polynomial (fit error 1.9e-9), two-scale 2^k.
 // Range: subnormals down to -103.97, +inf above 88.72.
-// Measured max relative error on a dense grid of [-87, 88] (1e7 points): 1.2e-7 (about 1 ulp).
+// Measured max relative error on a dense grid of [-87, 88] (1e7 points): 1.11e-7 scalar,
+// 8.9e-8 avx2/avx512 (about 1 ulp of float32).
 static inline vf vexp(vf x) {
   const vf lo = vsplat<vf>(-103.97208f), hi = vsplat<vf>(88.72284f);
   vf xc = x < lo ? lo : x;
