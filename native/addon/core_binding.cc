@@ -33,6 +33,13 @@ Napi::Value ExpArray(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// sum(x) -> number
+Napi::Value Sum(const Napi::CallbackInfo& info) {
+  FloatArg x = float_array(info, 0, "x");
+  double s = x.f32 ? advect::sum(x.ptr<float>(), x.length) : advect::sum(x.ptr<double>(), x.length);
+  return Napi::Number::New(info.Env(), s);
+}
+
 // dist(x, n, y, m, d, metric, p, out)
 Napi::Value Dist(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -146,6 +153,7 @@ Napi::Value SoftmaxSum(const Napi::CallbackInfo& info) {
 void register_core(Napi::Env env, Napi::Object exports) {
   Napi::Object core = Napi::Object::New(env);
   core.Set("expArray", Napi::Function::New(env, ExpArray, "expArray"));
+  core.Set("sum", Napi::Function::New(env, Sum, "sum"));
   core.Set("dist", Napi::Function::New(env, Dist, "dist"));
   core.Set("lseDense", Napi::Function::New(env, LseDense, "lseDense"));
   core.Set("lseOnline", Napi::Function::New(env, LseOnline, "lseOnline"));

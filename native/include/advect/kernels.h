@@ -31,6 +31,9 @@ struct ScoreSpec {
 
 template <class T> void exp_array(const T* x, std::size_t n, T* out);
 
+// Σ x_i in double, deterministic (fixed chunks reduced in order).
+template <class T> double sum(const T* x, std::size_t n);
+
 // POT's ot.dist semantics; sqeuclidean = max(|x|² + |y|² − 2<x,y>, 0), euclidean = its sqrt.
 template <class T>
 void dist(const T* x, std::size_t n, const T* y, std::size_t m, std::size_t d, MetricSpec metric, T* out);

@@ -26,30 +26,43 @@ struct LseAcc {
   double result() const { return m == -__builtin_inf() ? m : m + std::log(s); }
 };
 
-// Merge buf[0..len) into acc. buf has room for a multiple of the lane count; the tail is padded
-// with -inf here.
-template <class T> static inline void lse_accumulate(T* buf, std::size_t len, LseAcc& acc) {
+// Merge buf[0..padded) into acc, given the tile max tm (buf's padding holds -inf).
+template <class T> static inline void lse_merge(const T* buf, std::size_t padded, T tm, LseAcc& acc) {
   typedef typename VecOf<T>::type V;
   constexpr std::size_t W = VecOf<T>::lanes;
-  const T ninf = -__builtin_inf();
-  std::size_t padded = (len + W - 1) / W * W;
-  for (std::size_t j = len; j < padded; ++j) buf[j] = ninf;
-  V vm = vsplat<V>(ninf);
-  for (std::size_t j = 0; j < padded; j += W) vm = vmax(vload<V>(buf + j), vm);
-  T tm = hmax<T>(vm);
-  if (tm == ninf) {
-    for (std::size_t j = 0; j < len; ++j)
-      if (buf[j] != buf[j]) acc.s = __builtin_nan("");
-    return;
-  }
+  if (tm != tm) { acc.s = __builtin_nan(""); return; }
+  if (tm == -__builtin_inf()) return;
   if (tm > acc.m) {
     acc.s *= std::exp(acc.m - double(tm));
     acc.m = tm;
   }
   const V mm = vsplat<V>(T(acc.m));
-  V vs = vsplat<V>(T(0));
-  for (std::size_t j = 0; j < padded; j += W) vs += vexp(vload<V>(buf + j) - mm);
-  acc.s += hsum<T>(vs);
+  V vs0 = vsplat<V>(T(0)), vs1 = vs0;
+  std::size_t j = 0;
+  for (; j + 2 * W <= padded; j += 2 * W) {  // two accumulators: exp latency overlaps
+    vs0 += vexp_lse(vload<V>(buf + j) - mm);
+    vs1 += vexp_lse(vload<V>(buf + j + W) - mm);
+  }
+  for (; j < padded; j += W) vs0 += vexp_lse(vload<V>(buf + j) - mm);
+  acc.s += hsum<T>(vs0 + vs1);
+}
+
+// Tile max of buf[0..padded), NaN-aware: returns NaN if any entry is NaN.
+template <class T> static inline T tile_max(const T* buf, std::size_t padded) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  V vm = vsplat<V>(T(-__builtin_inf()));
+  V nan = vsplat<V>(T(0));
+  for (std::size_t j = 0; j < padded; j += W) {
+    V v = vload<V>(buf + j);
+    vm = vmax(v, vm);
+    nan += v - v;  // 0 for finite, NaN for NaN or ±inf
+  }
+  T tm = hmax<T>(vm);
+  if (hsum<T>(nan) != 0 || tm != tm) {
+    for (std::size_t j = 0; j < padded; ++j) if (buf[j] != buf[j]) return buf[j];
+  }
+  return tm;
 }
 
 // ---- pairwise cost of one x row against a tile of y (y transposed: yT[k*ldy + j]) ----------
@@ -143,15 +156,30 @@ static void lse_dense_rows_range(const T* C, std::size_t m, const T* alpha, cons
     for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
       const std::size_t len = std::min(kTile, m - j0);
       std::size_t j = 0;
+      V vm = vsplat<V>(T(-__builtin_inf())), vnan = vsplat<V>(T(0));
       if (beta) {
-        for (; j + W <= len; j += W)
-          vstore(buf + j, (vload<V>(beta + j0 + j) - vload<V>(row + j0 + j)) * inv);
+        for (; j + W <= len; j += W) {
+          V v = (vload<V>(beta + j0 + j) - vload<V>(row + j0 + j)) * inv;
+          vm = vmax(v, vm);
+          vnan += v - v;
+          vstore(buf + j, v);
+        }
         for (; j < len; ++j) buf[j] = (beta[j0 + j] - row[j0 + j]) * inv;
       } else {
-        for (; j + W <= len; j += W) vstore(buf + j, -vload<V>(row + j0 + j) * inv);
+        for (; j + W <= len; j += W) {
+          V v = -vload<V>(row + j0 + j) * inv;
+          vm = vmax(v, vm);
+          vnan += v - v;
+          vstore(buf + j, v);
+        }
         for (; j < len; ++j) buf[j] = -row[j0 + j] * inv;
       }
-      lse_accumulate(buf, len, acc);
+      const std::size_t padded = (len + W - 1) / W * W;
+      for (std::size_t t = len; t < padded; ++t) buf[t] = -__builtin_inf();
+      T tm = hmax<T>(vm);
+      for (std::size_t t = len / W * W; t < len; ++t) tm = buf[t] > tm ? buf[t] : tm;
+      if (hsum<T>(vnan) != 0 || len % W) tm = tile_max(buf, padded);  // NaN/inf present or ragged tail
+      lse_merge(buf, padded, tm, acc);
     }
     double r = acc.result();
     if (alpha) r += double(alpha[i]) / eps;
@@ -188,8 +216,9 @@ static void lse_dense_cols_block(const T* C, std::size_t n, std::size_t m, const
       for (; j < vlen; j += W) {
         V mo = vload<V>(M + j), g = vload<V>(G + j);
         V mn = vmax(g, mo);
-        V f = vexp(mo - mn);
+        V f = vexp_lse(mo - mn);
         f = mn == vsplat<V>(ninf) ? vsplat<V>(T(1)) : f;
+        f = mo == vsplat<V>(ninf) ? vsplat<V>(T(0)) : f;
         vstore(S + j, vload<V>(S + j) * f);
         vstore(M + j, mn);
       }
@@ -205,7 +234,7 @@ static void lse_dense_cols_block(const T* C, std::size_t n, std::size_t m, const
       std::size_t j = 0;
       for (; j < vlen; j += W) {
         V mn = vload<V>(M + j);
-        V e = vexp((vsplat<V>(a) - vload<V>(row + j)) * inv - mn);
+        V e = vexp_lse((vsplat<V>(a) - vload<V>(row + j)) * inv - mn);
         e = mn == vsplat<V>(ninf) ? vsplat<V>(T(0)) : e;
         vstore(S + j, vload<V>(S + j) + e);
       }
@@ -234,15 +263,36 @@ static void lse_online_rows_range(const T* x, const T* yT, std::size_t ldy, std:
     LseAcc acc;
     for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
       const std::size_t len = std::min(kTile, m - j0);
-      cost_tile(x + i * d, yT, ldy, d, j0, len, ms, ynorm, xnorm ? xnorm[i] : T(0), buf);
       const std::size_t padded = (len + W - 1) / W * W;
+      if (ms.metric == Metric::sqeuclidean && d <= 4) {
+        // Hot path (low-dimensional point clouds): cost, score and max in one pass.
+        const T* xi = x + i * d;
+        V vm = vsplat<V>(T(-__builtin_inf()));
+        for (std::size_t j = 0; j < padded; j += W) {
+          V c = vsplat<V>(T(0));
+          for (std::size_t k = 0; k < d; ++k) {
+            V diff = vsplat<V>(xi[k]) - vload<V>(yT + k * ldy + j0 + j);
+            c += diff * diff;
+          }
+          V v = ((beta ? vload<V>(beta + j0 + j) : vsplat<V>(T(0))) - c) * inv;
+          vm = vmax(v, vm);
+          vstore(buf + j, v);
+        }
+        for (std::size_t t = len; t < padded; ++t) buf[t] = -__builtin_inf();
+        T tm = len % W ? tile_max(buf, padded) : hmax<T>(vm);
+        if (tm == T(-__builtin_inf()) || tm != tm) tm = tile_max(buf, padded);
+        lse_merge(buf, padded, tm, acc);
+        continue;
+      }
+      cost_tile(x + i * d, yT, ldy, d, j0, len, ms, ynorm, xnorm ? xnorm[i] : T(0), buf);
       if (beta) {
         for (std::size_t j = 0; j < padded; j += W)
           vstore(buf + j, (vload<V>(beta + j0 + j) - vload<V>(buf + j)) * inv);
       } else {
         for (std::size_t j = 0; j < padded; j += W) vstore(buf + j, -vload<V>(buf + j) * inv);
       }
-      lse_accumulate(buf, len, acc);
+      for (std::size_t t = len; t < padded; ++t) buf[t] = -__builtin_inf();
+      lse_merge(buf, padded, tile_max(buf, padded), acc);
     }
     double r = acc.result();
     if (alpha) r += double(alpha[i]) / eps;
@@ -327,4 +377,21 @@ template <class T> static void exp_range(const T* x, std::size_t lo, std::size_t
   std::size_t i = lo;
   for (; i + W <= hi; i += W) vstore(out + i, vexp(vload<V>(x + i)));
   for (; i < hi; ++i) out[i] = sexp<T>(x[i]);
+}
+
+// Sum of x[lo, hi) with 4 vector accumulators (also the bandwidth probe of the benchmarks).
+template <class T> static double sum_range(const T* x, std::size_t lo, std::size_t hi) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  V a0 = vsplat<V>(T(0)), a1 = a0, a2 = a0, a3 = a0;
+  std::size_t i = lo;
+  for (; i + 4 * W <= hi; i += 4 * W) {
+    a0 += vload<V>(x + i);
+    a1 += vload<V>(x + i + W);
+    a2 += vload<V>(x + i + 2 * W);
+    a3 += vload<V>(x + i + 3 * W);
+  }
+  double s = double(hsum<T>((a0 + a1) + (a2 + a3)));
+  for (; i < hi; ++i) s += double(x[i]);
+  return s;
 }

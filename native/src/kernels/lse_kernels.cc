@@ -76,6 +76,17 @@ template <class T> void exp_array(const T* x, std::size_t n, T* out) {
   parallel_for(n, 1 << 14, [&](std::size_t, std::size_t lo, std::size_t hi) { fn(x, lo, hi, out); });
 }
 
+template <class T> double sum(const T* x, std::size_t n) {
+  // Fixed 64K-element chunks, partials reduced in chunk order: thread-count independent.
+  constexpr std::size_t grain = 1 << 16;
+  std::vector<double> part(chunk_count(n, grain), 0.0);
+  auto fn = ADVECT_PICK(sum_range<T>);
+  parallel_for(n, grain, [&](std::size_t c, std::size_t lo, std::size_t hi) { part[c] = fn(x, lo, hi); });
+  double s = 0;
+  for (double p : part) s += p;
+  return s;
+}
+
 template <class T>
 void dist(const T* x, std::size_t n, const T* y, std::size_t m, std::size_t d, MetricSpec ms, T* out) {
   if (n == 0 || m == 0) return;
@@ -142,6 +153,7 @@ void softmax_sum_online(const T* x, std::size_t n, const T* y, std::size_t m, st
 
 #define ADVECT_INSTANTIATE(T)                                                                               \
   template void exp_array<T>(const T*, std::size_t, T*);                                                    \
+  template double sum<T>(const T*, std::size_t);                                                            \
   template void dist<T>(const T*, std::size_t, const T*, std::size_t, std::size_t, MetricSpec, T*);         \
   template void lse_dense_rows<T>(const T*, std::size_t, std::size_t, const T*, const T*, double, T*);      \
   template void lse_dense_cols<T>(const T*, std::size_t, std::size_t, const T*, const T*, double, T*);      \

@@ -122,4 +122,10 @@ function expArray(x: FloatArray, out: FloatArray): void {
   for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]);
 }
 
-export const jsCore: CoreOps = { expArray, dist, lseDense, lseOnline, softmaxSum };
+function sum(x: FloatArray): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s;
+}
+
+export const jsCore: CoreOps = { expArray, sum, dist, lseDense, lseOnline, softmaxSum };
