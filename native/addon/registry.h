@@ -5,4 +5,5 @@
 
 namespace advect_napi {
 void register_core(Napi::Env env, Napi::Object exports);
+void register_particles(Napi::Env env, Napi::Object exports);
 }  // namespace advect_napi

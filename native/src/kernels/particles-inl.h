@@ -1,0 +1,226 @@
+// particles-inl.h: pair kernels of the particle fields, for one SIMD level (levels-inl.h).
+//
+// - mmd_row: for one particle x_i against a cloud y (transposed, padded: yT[k*ldy + j], weights b
+//   zero in the padding) returns S0 = Σ_j b_j φ(r²_ij) and S_k = Σ_j b_j φ(r²_ij) y_jk, so that
+//   Σ_j b_j ∇_1 k(x_i, y_j) = x_i S0 − S (∇_1 k(x, y) = φ(|x−y|²)(x − y)). With `values` it
+//   returns Σ_j b_j k(r²_ij) in S0 instead (energies). Tiles of kTileP pairs in L1; the tile
+//   sums are in T, the running sums across tiles in double.
+// - post_row: online softmax over K atoms of s_k = lw_k − h_k |z − C_k|² (C transposed), returning
+//   Σ_k p_k vals_k (vals K×dv, row-major). Same (max, sum) merge as the engine's LSE kernels.
+// - attn_rows: flash-attention-style block of rows (queries q, keys kT transposed, values v),
+//   score β<q_i, k_j> + lw_j, online softmax in blocks of kTileA keys, O((n+m)·d) memory.
+
+static constexpr std::size_t kTileP = 256;
+static constexpr std::size_t kTileA = 128;
+
+template <class V> static inline V pvsqrt(V v) {
+  for (int k = 0; k < int(sizeof(V) / sizeof(v[0])); ++k) v[k] = __builtin_sqrt(v[k]);
+  return v;
+}
+
+// u^q for u > 0; fast paths when 2q is an integer (p = 1 energy, Riesz s odd/even), else pow.
+template <class V, class T> static inline V pvpow(V u, double q) {
+  const double tq = 2 * q;
+  if (tq == std::floor(tq) && std::fabs(tq) <= 16) {
+    const int iq = int(std::fabs(tq));
+    V r = vsplat<V>(T(1));
+    for (int k = 0; k < iq / 2; ++k) r *= u;
+    if (iq & 1) r *= pvsqrt(u);
+    return tq < 0 ? vsplat<V>(T(1)) / r : r;
+  }
+  for (int k = 0; k < int(sizeof(V) / sizeof(T)); ++k) u[k] = T(std::pow(double(u[k]), q));
+  return u;
+}
+
+// MmdKernel (kind, sigma, p, eps, s) is defined by the family TU, outside the level namespaces.
+
+// φ(r²) (values = false) or k(r²) (values = true) for a vector of squared distances.
+template <class V, class T> static inline V mmd_phi(V r2, const MmdKernel& K, bool values) {
+  switch (K.kind) {
+    case 0: {
+      const V e = vexp(r2 * T(-0.5 / (K.sigma * K.sigma)));
+      return values ? e : e * T(-1.0 / (K.sigma * K.sigma));
+    }
+    case 1: {
+      const V u = r2 + T(K.eps);
+      if (values) return -pvpow<V, T>(u, K.p / 2);
+      return pvpow<V, T>(u, K.p / 2 - 1) * T(-K.p);
+    }
+    case 2: {
+      const V rho = pvsqrt(r2 + T(K.eps));
+      const V e = vexp(rho * T(-1.0 / K.sigma));
+      return values ? e : -e / (rho * T(K.sigma));
+    }
+    default: {
+      const V u = r2 + T(K.eps);
+      if (K.s == 0) {
+        if (values) {
+          V o = u;
+          for (int k = 0; k < int(sizeof(V) / sizeof(T)); ++k) o[k] = T(-0.5 * std::log(double(u[k])));
+          return o;
+        }
+        return vsplat<V>(T(-1)) / u;
+      }
+      if (values) return pvpow<V, T>(u, -K.s / 2);
+      return pvpow<V, T>(u, -K.s / 2 - 1) * T(-K.s);
+    }
+  }
+}
+
+// S[0..d] as described above; S has d + 1 entries.
+template <class T>
+static void mmd_row(const T* xi, const T* yT, std::size_t ldy, std::size_t m, std::size_t d, const T* b,
+                    const MmdKernel& K, bool values, double* S) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  alignas(64) T phi[kTileP];
+  for (std::size_t k = 0; k <= d; ++k) S[k] = 0;
+  for (std::size_t j0 = 0; j0 < m; j0 += kTileP) {
+    const std::size_t len = std::min(kTileP, m - j0);
+    const std::size_t padded = (len + W - 1) / W * W;
+    V s0 = vsplat<V>(T(0));
+    for (std::size_t j = 0; j < padded; j += W) {
+      V r2 = vsplat<V>(T(0));
+      for (std::size_t k = 0; k < d; ++k) {
+        const V df = vsplat<V>(xi[k]) - vload<V>(yT + k * ldy + j0 + j);
+        r2 += df * df;
+      }
+      const V w = vload<V>(b + j0 + j) * mmd_phi<V, T>(r2, K, values);
+      s0 += w;
+      vstore(phi + j, w);
+    }
+    S[0] += hsum<T>(s0);
+    if (values) continue;
+    for (std::size_t k = 0; k < d; ++k) {
+      V sk = vsplat<V>(T(0));
+      const T* yk = yT + k * ldy + j0;
+      for (std::size_t j = 0; j < padded; j += W) sk += vload<V>(phi + j) * vload<V>(yk + j);
+      S[k + 1] += hsum<T>(sk);
+    }
+  }
+}
+
+// out[0..dv) = Σ_k p_k vals_k with p = softmax(lw_k − h_k |z − C_k|²). CT is d×ldk, lw padded
+// with -inf and h with 0. Returns false if every score is -inf (out = 0).
+template <class T>
+static bool post_row(const T* z, const T* CT, std::size_t ldk, std::size_t K, std::size_t d, const T* lw,
+                     const T* h, const T* vals, std::size_t dv, double* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  alignas(64) T buf[kTileP];
+  double mrun = -__builtin_inf(), s = 0;
+  for (std::size_t k = 0; k < dv; ++k) out[k] = 0;
+  for (std::size_t j0 = 0; j0 < K; j0 += kTileP) {
+    const std::size_t len = std::min(kTileP, K - j0);
+    const std::size_t padded = (len + W - 1) / W * W;
+    V vm = vsplat<V>(T(-__builtin_inf()));
+    for (std::size_t j = 0; j < padded; j += W) {
+      V r2 = vsplat<V>(T(0));
+      for (std::size_t k = 0; k < d; ++k) {
+        const V df = vsplat<V>(z[k]) - vload<V>(CT + k * ldk + j0 + j);
+        r2 += df * df;
+      }
+      const V sc = vload<V>(lw + j0 + j) - vload<V>(h + j0 + j) * r2;
+      vm = vmax(sc, vm);
+      vstore(buf + j, sc);
+    }
+    const T tm = hmax<T>(vm);
+    if (!(tm > -__builtin_inf())) continue;
+    if (tm > mrun) {
+      const double f = std::exp(mrun - double(tm));
+      s *= f;
+      for (std::size_t k = 0; k < dv; ++k) out[k] *= f;
+      mrun = tm;
+    }
+    const V mm = vsplat<V>(T(mrun));
+    for (std::size_t j = 0; j < padded; j += W) vstore(buf + j, vexp(vload<V>(buf + j) - mm));
+    for (std::size_t j = 0; j < len; ++j) {
+      const double w = buf[j];
+      if (w == 0) continue;
+      s += w;
+      const T* vj = vals + (j0 + j) * dv;
+      for (std::size_t k = 0; k < dv; ++k) out[k] += w * double(vj[k]);
+    }
+  }
+  if (!(s > 0)) {
+    for (std::size_t k = 0; k < dv; ++k) out[k] = 0;
+    return false;
+  }
+  for (std::size_t k = 0; k < dv; ++k) out[k] /= s;
+  return true;
+}
+
+// Flash-attention block: rows [lo, hi) of out (n×dv) += Σ_j softmax_j(beta<q_i,k_j> + lw_j) v_j.
+// q: n×r row-major; kT: r×ldk (keys transposed, zero padded); lw: ldk (padding -inf);
+// v: m×dv row-major. Queries are processed kRowsA at a time so each key tile is reused.
+static constexpr std::size_t kRowsA = 4;
+template <class T>
+static void attn_rows(const T* q, std::size_t r, const T* kT, std::size_t ldk, std::size_t m, const T* lw,
+                      const T* v, std::size_t dv, T beta, std::size_t lo, std::size_t hi, T* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  alignas(64) T sc[kRowsA][kTileA];
+  std::vector<T> acc(kRowsA * dv);
+  for (std::size_t i0 = lo; i0 < hi; i0 += kRowsA) {
+    const std::size_t nr = std::min(kRowsA, hi - i0);
+    T mrun[kRowsA], srun[kRowsA];
+    for (std::size_t a = 0; a < kRowsA; ++a) { mrun[a] = -__builtin_inf(); srun[a] = 0; }
+    std::fill(acc.begin(), acc.end(), T(0));
+    for (std::size_t j0 = 0; j0 < m; j0 += kTileA) {
+      const std::size_t len = std::min(kTileA, m - j0);
+      const std::size_t padded = (len + W - 1) / W * W;
+      // scores for nr rows × padded keys
+      for (std::size_t j = 0; j < padded; j += W) {
+        V s[kRowsA];
+        for (std::size_t a = 0; a < kRowsA; ++a) s[a] = vsplat<V>(T(0));
+        for (std::size_t k = 0; k < r; ++k) {
+          const V kk = vload<V>(kT + k * ldk + j0 + j);
+          for (std::size_t a = 0; a < kRowsA; ++a) s[a] += vsplat<V>(q[(i0 + (a < nr ? a : 0)) * r + k]) * kk;
+        }
+        const V l = vload<V>(lw + j0 + j);
+        for (std::size_t a = 0; a < kRowsA; ++a) vstore(sc[a] + j, s[a] * beta + l);
+      }
+      for (std::size_t a = 0; a < nr; ++a) {
+        V vm = vsplat<V>(T(-__builtin_inf()));
+        for (std::size_t j = 0; j < padded; j += W) vm = vmax(vload<V>(sc[a] + j), vm);
+        const T tm = hmax<T>(vm);
+        if (!(tm > -__builtin_inf())) {
+          for (std::size_t j = 0; j < padded; ++j) sc[a][j] = 0;
+          continue;
+        }
+        if (tm > mrun[a]) {
+          const T f = sexp<T>(mrun[a] - tm);
+          srun[a] *= f;
+          T* ac = acc.data() + a * dv;
+          for (std::size_t k = 0; k < dv; ++k) ac[k] *= f;
+          mrun[a] = tm;
+        }
+        const V mm = vsplat<V>(mrun[a]);
+        V vs = vsplat<V>(T(0));
+        for (std::size_t j = 0; j < padded; j += W) {
+          const V e = vexp(vload<V>(sc[a] + j) - mm);
+          vs += e;
+          vstore(sc[a] + j, e);
+        }
+        srun[a] += hsum<T>(vs);
+      }
+      // acc[a] += Σ_j p_aj v_j  (vectorised over dv)
+      for (std::size_t j = 0; j < len; ++j) {
+        const T* vj = v + (j0 + j) * dv;
+        for (std::size_t a = 0; a < nr; ++a) {
+          const T p = sc[a][j];
+          T* ac = acc.data() + a * dv;
+          std::size_t k = 0;
+          for (; k + W <= dv; k += W) vstore(ac + k, vload<V>(ac + k) + vsplat<V>(p) * vload<V>(vj + k));
+          for (; k < dv; ++k) ac[k] += p * vj[k];
+        }
+      }
+    }
+    for (std::size_t a = 0; a < nr; ++a) {
+      T* oi = out + (i0 + a) * dv;
+      const T* ac = acc.data() + a * dv;
+      const T inv = srun[a] > 0 ? T(1) / srun[a] : T(0);
+      for (std::size_t k = 0; k < dv; ++k) oi[k] += ac[k] * inv;
+    }
+  }
+}
