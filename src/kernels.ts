@@ -75,10 +75,18 @@ function lseCommon(o: Record<string, unknown>, n: number, m: number, dtypeOf: Ar
  */
 export function logSumExp(C: MatrixLike, opts?: LseOptions): FloatArray {
   const o = options(opts);
+  // +inf costs (forbidden pairs) are allowed. NaN is not, but a JS pre-scan of C would cost more
+  // than the kernel: the kernels propagate NaN, so the O(n) output is checked instead and C is
+  // scanned only to name the offending entry.
   const M = toMatrix(C, 'C', { allowNonFinite: true });
-  for (let i = 0; i < M.data.length; i++) if (Number.isNaN(M.data[i])) throw rangeError('a cost matrix without NaN', 'C', `NaN at index ${i}`);
   const { eps, axis, alpha, beta, out } = lseCommon(o, M.rows, M.cols, [['C', M.data]]);
   callNative(() => backend().core.lseDense(M.data, M.rows, M.cols, alpha, beta, eps, axis, out));
+  for (let k = 0; k < out.length; k++) {
+    if (Number.isNaN(out[k])) {
+      for (let i = 0; i < M.data.length; i++) if (Number.isNaN(M.data[i])) throw rangeError('a cost matrix without NaN', 'C', `NaN at index ${i}`);
+      throw rangeError('costs and offsets whose scores are not NaN', 'C', `NaN in output ${k}`);
+    }
+  }
   return out;
 }
 

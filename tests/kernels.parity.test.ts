@@ -93,3 +93,23 @@ describe('sum', () => {
     expect(Math.abs(nativeBackend.core.sum(f) - jsBackend.core.sum(f))).toBeLessThan(1e-3);
   });
 });
+
+describe('NaN is never hidden', () => {
+  for (const T of [Float64Array, Float32Array]) {
+    it(`dense and online LSE propagate NaN to the affected outputs (${T.name})`, () => {
+      for (const [n, m] of [[2, 2], [3, 1000], [40, 37]]) {
+        const C = T.from(uniform(31, n * m));
+        C[m + 1] = NaN; // row 1, column 1
+        for (const be of [nativeBackend, jsBackend]) {
+          const rows = new T(n), cols = new T(m);
+          be.core.lseDense(C, n, m, null, null, 0.1, 1, rows);
+          be.core.lseDense(C, n, m, null, null, 0.1, 0, cols);
+          expect(Number.isNaN(rows[1])).toBe(true);
+          expect(Number.isNaN(rows[0])).toBe(false);
+          expect(Number.isNaN(cols[1])).toBe(true);
+          expect(Number.isNaN(cols[0])).toBe(false);
+        }
+      }
+    });
+  }
+});

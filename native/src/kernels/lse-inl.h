@@ -23,7 +23,10 @@ template <class V> static inline V vabs(V v) { return v < 0 ? -v : v; }
 struct LseAcc {
   double m = -__builtin_inf();
   double s = 0;
-  double result() const { return m == -__builtin_inf() ? m : m + std::log(s); }
+  double result() const {
+    if (s != s) return s;  // NaN seen in some tile: propagate, never hide it behind -inf
+    return m == -__builtin_inf() ? m : m + std::log(s);
+  }
 };
 
 // Merge buf[0..padded) into acc, given the tile max tm (buf's padding holds -inf).
