@@ -5,5 +5,6 @@
 
 namespace advect_napi {
 void register_core(Napi::Env env, Napi::Object exports);
+void register_emd(Napi::Env env, Napi::Object exports);
 void register_particles(Napi::Env env, Napi::Object exports);
 }  // namespace advect_napi

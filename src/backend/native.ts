@@ -34,12 +34,13 @@ export function loadNative(): { backend: Backend | null; error: Error | null } {
     const addon = load(packageRoot()) as Backend & { info(): unknown };
     // Sanity call: a binary that loads but cannot answer is not used.
     addon.info();
-    const backend: Backend = {
+    // Families (sinkhorn, particles, ...) are copied from the addon below.
+    const backend = {
       name: 'native',
       info: () => addon.info(),
-      setThreads: (n) => addon.setThreads(n),
+      setThreads: (n: number) => addon.setThreads(n),
       core: addon.core,
-    };
+    } as Backend;
     for (const key of Object.keys(addon)) {
       if (!(key in backend)) (backend as unknown as Record<string, unknown>)[key] = (addon as unknown as Record<string, unknown>)[key];
     }

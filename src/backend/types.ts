@@ -7,6 +7,7 @@
  * exactly these functions, so `native.ts` passes them through; `js/` mirrors them.
  */
 import type { FloatArray } from '../types.js';
+import type { ParticlesOps } from './particles.js';
 
 /** Metric codes shared with the C++ core (native/include/advect/kernels.h). */
 export const METRIC_CODES = {
@@ -62,4 +63,5 @@ export interface Backend {
   info(): NativeInfo;
   setThreads(n: number): number;
   readonly core: CoreOps;
+  readonly particles: ParticlesOps;
 }

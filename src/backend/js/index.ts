@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { Backend, NativeInfo } from '../types.js';
 import { jsCore } from './core.js';
+import { jsParticles } from './particles.js';
 
 const info = (): NativeInfo => ({
   simd: 'none',
@@ -18,4 +19,5 @@ export const jsBackend: Backend = {
   info,
   setThreads: () => 1,
   core: jsCore,
+  particles: jsParticles,
 };
