@@ -11,3 +11,10 @@ export { dist, logSumExp, logSumExpPoints, softmaxWeightedSum } from './kernels.
 export type { DistOptions, LseOptions, LsePointsOptions, SoftmaxSumOptions } from './kernels.js';
 export type { AsyncOptions } from './jobs.js';
 export { readNpy, writeNpy, parseNpy, serializeNpy } from './io/npy.js';
+export {
+  sinkhorn, sinkhornAsync, sinkhorn2, sinkhornCost, sinkhornPoints, sinkhornPointsAsync, sinkhornPotentials,
+} from './ot/sinkhorn.js';
+export type {
+  SinkhornMethod, SinkhornOptions, SinkhornPointsOptions, SinkhornResult, SinkhornProgress, SinkhornAsyncOptions,
+  SinkhornPointsAsyncOptions, SinkhornPotentials,
+} from './ot/sinkhorn.js';

@@ -43,6 +43,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   register_core(env, exports);
+  register_sinkhorn(env, exports);
   register_emd(env, exports);
   register_particles(env, exports);
   return exports;

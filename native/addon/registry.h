@@ -7,4 +7,5 @@ namespace advect_napi {
 void register_core(Napi::Env env, Napi::Object exports);
 void register_emd(Napi::Env env, Napi::Object exports);
 void register_particles(Napi::Env env, Napi::Object exports);
+void register_sinkhorn(Napi::Env env, Napi::Object exports);
 }  // namespace advect_napi

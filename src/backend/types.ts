@@ -7,6 +7,7 @@
  * exactly these functions, so `native.ts` passes them through; `js/` mirrors them.
  */
 import type { FloatArray } from '../types.js';
+import type { SinkhornOps } from './sinkhorn.js';
 import type { ParticlesOps } from './particles.js';
 
 /** Metric codes shared with the C++ core (native/include/advect/kernels.h). */
@@ -63,5 +64,6 @@ export interface Backend {
   info(): NativeInfo;
   setThreads(n: number): number;
   readonly core: CoreOps;
+  readonly sinkhorn: SinkhornOps;
   readonly particles: ParticlesOps;
 }

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { Backend, NativeInfo } from '../types.js';
 import { jsCore } from './core.js';
+import { jsSinkhorn } from './sinkhorn.js';
 import { jsParticles } from './particles.js';
 
 const info = (): NativeInfo => ({
@@ -19,5 +20,6 @@ export const jsBackend: Backend = {
   info,
   setThreads: () => 1,
   core: jsCore,
+  sinkhorn: jsSinkhorn,
   particles: jsParticles,
 };
