@@ -190,66 +190,70 @@ static void lse_dense_rows_range(const T* C, std::size_t m, const T* alpha, cons
   }
 }
 
-// ---- dense LSE over columns, columns [lo, hi) (hi − lo ≤ kColBlock) ------------------------
+// ---- dense LSE over columns: partial (M, S) per column for rows [lo, hi) ------------------
+// Rows are walked in groups of kGroup, each group across all columns in blocks of kColBlock, so
+// C is streamed row by row (sequential, prefetch- and TLB-friendly). Per column the running max
+// M and the sum S of exp(x − M) are kept in T; the driver merges the partials of the row chunks
+// in chunk order (deterministic). Scores exclude beta (added by the driver).
 template <class T>
-static void lse_dense_cols_block(const T* C, std::size_t n, std::size_t m, const T* alpha, const T* beta,
-                                 double eps, std::size_t lo, std::size_t hi, T* out) {
+static void lse_dense_cols_partial(const T* C, std::size_t m, const T* alpha, double eps, std::size_t lo,
+                                   std::size_t hi, T* M, T* S) {
   typedef typename VecOf<T>::type V;
   constexpr std::size_t W = VecOf<T>::lanes;
   const T ninf = -__builtin_inf();
   const T inv = T(1.0 / eps);
-  const std::size_t len = hi - lo;
-  const std::size_t vlen = len / W * W;  // vector part; the rest is done lane by lane
-  alignas(64) T M[kColBlock], S[kColBlock], G[kColBlock];
-  for (std::size_t j = 0; j < len; ++j) { M[j] = ninf; S[j] = 0; }
-  for (std::size_t i0 = 0; i0 < n; i0 += kGroup) {
-    const std::size_t i1 = std::min(n, i0 + kGroup);
-    // group max per column
-    for (std::size_t j = 0; j < len; ++j) G[j] = ninf;
-    for (std::size_t i = i0; i < i1; ++i) {
-      const T a = alpha ? alpha[i] : T(0);
-      const T* row = C + i * m + lo;
-      std::size_t j = 0;
-      for (; j < vlen; j += W) vstore(G + j, vmax((vsplat<V>(a) - vload<V>(row + j)) * inv, vload<V>(G + j)));
-      for (; j < len; ++j) { T v = (a - row[j]) * inv; G[j] = v > G[j] ? v : G[j]; }
-    }
-    // rescale running sums where the max grew
-    {
+  alignas(64) T G[kColBlock];
+  for (std::size_t j = 0; j < m; ++j) { M[j] = ninf; S[j] = 0; }
+  for (std::size_t i0 = lo; i0 < hi; i0 += kGroup) {
+    const std::size_t i1 = std::min(hi, i0 + kGroup);
+    for (std::size_t c0 = 0; c0 < m; c0 += kColBlock) {
+      const std::size_t len = std::min(kColBlock, m - c0);
+      const std::size_t vlen = len / W * W;
+      T* Mb = M + c0;
+      T* Sb = S + c0;
+      // group max per column
+      for (std::size_t j = 0; j < len; ++j) G[j] = ninf;
+      for (std::size_t i = i0; i < i1; ++i) {
+        const T a = alpha ? alpha[i] : T(0);
+        const T* row = C + i * m + c0;
+        std::size_t j = 0;
+        for (; j < vlen; j += W) vstore(G + j, vmax((vsplat<V>(a) - vload<V>(row + j)) * inv, vload<V>(G + j)));
+        for (; j < len; ++j) { T v = (a - row[j]) * inv; G[j] = v > G[j] ? v : G[j]; }
+      }
+      // rescale running sums where the max grew
       std::size_t j = 0;
       for (; j < vlen; j += W) {
-        V mo = vload<V>(M + j), g = vload<V>(G + j);
+        V mo = vload<V>(Mb + j), g = vload<V>(G + j);
         V mn = vmax(g, mo);
         V f = vexp_lse(mo - mn);
         f = mn == vsplat<V>(ninf) ? vsplat<V>(T(1)) : f;
         f = mo == vsplat<V>(ninf) ? vsplat<V>(T(0)) : f;
-        vstore(S + j, vload<V>(S + j) * f);
-        vstore(M + j, mn);
+        vstore(Sb + j, vload<V>(Sb + j) * f);
+        vstore(Mb + j, mn);
       }
       for (; j < len; ++j) {
-        T mn = G[j] > M[j] ? G[j] : M[j];
-        if (mn != ninf) S[j] *= sexp<T>(M[j] - mn);
-        M[j] = mn;
+        T mn = G[j] > Mb[j] ? G[j] : Mb[j];
+        if (mn != ninf) Sb[j] = Mb[j] == ninf ? T(0) : Sb[j] * sexp<T>(Mb[j] - mn);
+        Mb[j] = mn;
+      }
+      // sums (a NaN entry is ignored by the max but propagates through the exp into S)
+      for (std::size_t i = i0; i < i1; ++i) {
+        const T a = alpha ? alpha[i] : T(0);
+        const T* row = C + i * m + c0;
+        std::size_t k = 0;
+        for (; k < vlen; k += W) {
+          V mn = vload<V>(Mb + k);
+          V e = vexp_lse((vsplat<V>(a) - vload<V>(row + k)) * inv - mn);
+          e = mn == vsplat<V>(ninf) ? vsplat<V>(T(0)) : e;
+          vstore(Sb + k, vload<V>(Sb + k) + e);
+        }
+        for (; k < len; ++k) {
+          const T v = (a - row[k]) * inv;
+          if (Mb[k] != ninf) Sb[k] += sexp<T>(v - Mb[k]);
+          else if (v != v) Sb[k] = v;
+        }
       }
     }
-    for (std::size_t i = i0; i < i1; ++i) {
-      const T a = alpha ? alpha[i] : T(0);
-      const T* row = C + i * m + lo;
-      std::size_t j = 0;
-      for (; j < vlen; j += W) {
-        V mn = vload<V>(M + j);
-        V e = vexp_lse((vsplat<V>(a) - vload<V>(row + j)) * inv - mn);
-        e = mn == vsplat<V>(ninf) ? vsplat<V>(T(0)) : e;
-        vstore(S + j, vload<V>(S + j) + e);
-      }
-      for (; j < len; ++j)
-        if (M[j] != ninf) S[j] += sexp<T>((a - row[j]) * inv - M[j]);
-    }
-  }
-  for (std::size_t j = 0; j < len; ++j) {
-    double r = M[j] == ninf ? double(ninf) : double(M[j]) + std::log(double(S[j]));
-    // NaN inputs: G ignores NaN in the max, but the exp pass propagates it into S.
-    if (beta) r += double(beta[lo + j]) / eps;
-    out[lo + j] = T(r);
   }
 }
 

@@ -109,9 +109,48 @@ void lse_dense_rows(const T* C, std::size_t n, std::size_t m, const T* alpha, co
 
 template <class T>
 void lse_dense_cols(const T* C, std::size_t n, std::size_t m, const T* alpha, const T* beta, double eps, T* out) {
-  auto fn = ADVECT_PICK(lse_dense_cols_block<T>);
-  parallel_for(m, scalar::kColBlock, [&](std::size_t, std::size_t lo, std::size_t hi) {
-    fn(C, n, m, alpha, beta, eps, lo, hi, out);
+  if (m == 0) return;
+  // Row chunks whose boundaries depend only on n (at most 16, multiples of the row group), each
+  // producing per-column partials; merged below in chunk order, so any thread count gives the
+  // same bits.
+  constexpr std::size_t kMaxChunks = 16;
+  std::size_t grain = std::max<std::size_t>(64, (n + kMaxChunks - 1) / kMaxChunks);
+  grain = (grain + 7) / 8 * 8;
+  const std::size_t chunks = std::max<std::size_t>(1, chunk_count(n, grain));
+  std::vector<T> M(chunks * m), S(chunks * m);
+  auto fn = ADVECT_PICK(lse_dense_cols_partial<T>);
+  if (n == 0) {
+    std::fill(M.begin(), M.end(), T(-INFINITY));
+    std::fill(S.begin(), S.end(), T(0));
+  }
+  parallel_for(n, grain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
+    fn(C, m, alpha, eps, lo, hi, M.data() + c * m, S.data() + c * m);
+  });
+  parallel_for(m, 1024, [&](std::size_t, std::size_t lo, std::size_t hi) {
+    for (std::size_t j = lo; j < hi; ++j) {
+      double mx = -INFINITY;
+      bool nan = false;
+      for (std::size_t c = 0; c < chunks; ++c) {
+        const double v = M[c * m + j], s = S[c * m + j];
+        if (s != s) nan = true;
+        if (v > mx) mx = v;
+      }
+      double r;
+      if (nan) {
+        r = NAN;
+      } else if (mx == -INFINITY) {
+        r = -INFINITY;
+      } else {
+        double s = 0;
+        for (std::size_t c = 0; c < chunks; ++c) {
+          const double v = M[c * m + j];
+          if (v != -INFINITY) s += double(S[c * m + j]) * std::exp(v - mx);
+        }
+        r = mx + std::log(s);
+      }
+      if (beta) r += double(beta[j]) / eps;
+      out[j] = T(r);
+    }
   });
 }
 
