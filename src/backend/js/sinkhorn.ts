@@ -392,7 +392,10 @@ function* onlineGen(
 /** Runs a generator as an async job with the native handle shape ({ promise, cancel }). */
 function asJob<R>(gen: Gen<R>, onProgress?: (raw: number[]) => void): JobHandle<R> {
   const ctl = new AbortController();
-  const promise = drainAsync(gen, { signal: ctl.signal, onProgress });
+  // Start on the next turn, so the caller can wire its abort listener before the first slice
+  // runs (a slice runs synchronously for up to 8 ms).
+  const promise = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+    drainAsync(gen, { signal: ctl.signal, onProgress }));
   return { promise, cancel: () => ctl.abort(new AdvectError('ADVECT_ABORTED', 'The Sinkhorn solve was aborted')) };
 }
 
