@@ -1,6 +1,7 @@
 /** Subcommand registry: name → { summary, run }. Each command lives in its own file. */
 import { info } from './info.js';
 import { demo } from './demo.js';
+import { sinkhorn } from './sinkhorn.js';
 
 export interface Command {
   summary: string;
@@ -11,4 +12,5 @@ export interface Command {
 export const commands: Record<string, Command> = {
   info,
   demo,
+  sinkhorn,
 };
