@@ -18,3 +18,18 @@ export type {
   SinkhornMethod, SinkhornOptions, SinkhornPointsOptions, SinkhornResult, SinkhornProgress, SinkhornAsyncOptions,
   SinkhornPointsAsyncOptions, SinkhornPotentials,
 } from './ot/sinkhorn.js';
+export { emd, emd2, emdAsync, emdPoints, emdPointsAsync, emd2Lazy, sparseToDense } from './ot/emd.js';
+export type { EmdOptions, EmdPointsOptions, EmdResult, EmdStatus, EmdProgress, SparsePlan, LazyMetric } from './ot/emd.js';
+export { wasserstein1d, emd1d, emd2_1d } from './ot/wasserstein1d.js';
+export type { Emd1dOptions, Emd1dResult, Metric1d } from './ot/wasserstein1d.js';
+export { slicedWasserstein, maxSlicedWasserstein, randomProjections } from './ot/sliced.js';
+export type { SlicedOptions, SlicedResult } from './ot/sliced.js';
+export {
+  buresWasserstein, gaussianMap, applyAffine, gaussianGeodesic, gaussianFlowMatching, gaussianFmMap, gaussianCommutation,
+  empiricalGaussian, empiricalBuresWasserstein, empiricalGaussianMap,
+} from './ot/gaussian.js';
+export type { BuresResult, GaussianMap, CommutationDiagnostic, EmpiricalGaussianOptions } from './ot/gaussian.js';
+export { barycentricProjection, mccannInterpolate } from './ot/maps.js';
+export type { PlanLike, Interpolation } from './ot/maps.js';
+export { eigh, symFunction, sqrtm, invSqrtm, invSpd } from './linalg/eigh.js';
+export type { Eigh } from './linalg/eigh.js';

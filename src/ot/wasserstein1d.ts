@@ -100,6 +100,12 @@ export function wasserstein1d(
   return wasserstein1dSorted(sort1d(xv, aw), sort1d(yv, bw), exponent(p));
 }
 
+function sum(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
 export type Metric1d = 'sqeuclidean' | 'euclidean' | 'cityblock' | 'minkowski';
 
 export interface Emd1dOptions {
@@ -131,7 +137,7 @@ export function emd1d(x: VectorLike, y: VectorLike, a?: VectorLike | null, b?: V
   const metric = oneOf(o.metric ?? 'sqeuclidean', 'metric', ['sqeuclidean', 'euclidean', 'cityblock', 'minkowski'] as const);
   const p = metric === 'minkowski' ? exponent(o.p) : 1;
   if (o.checkMarginals !== false) {
-    const sa = aw ? aw.reduce((s, v) => s + v, 0) : 1, sb = bw ? bw.reduce((s, v) => s + v, 0) : 1;
+    const sa = aw ? sum(aw) : 1, sb = bw ? sum(bw) : 1;
     if (!(Math.abs(sa - sb) < 1.5e-6)) throw rangeError(`marginals with equal total mass to 6 decimals (sum of a = ${sa})`, 'b', `a total of ${sb}`);
   }
   const u = sort1d(xv, aw, true), v = sort1d(yv, bw, true);
