@@ -4,7 +4,10 @@
 // Numerics:
 // - LSE is single-pass over memory: values are staged in L1 tiles of kTile, each tile gets a
 //   max pass and an exp-sum pass, and tiles merge as (m, s) pairs (KeOps' rule):
-//   s ← s·exp(m − m') + s_tile when the max grows. Every exp argument is ≤ 0: no overflow.
+//   s ← s·2^(m − m') + s_tile when the max grows. Every exp argument is ≤ 0: no overflow.
+// - Scores are kept in base 2 (t = score·log2 e, folded into one multiply-add with pre-scaled
+//   offsets), so each term costs one vexp2_lse, which needs no Cody–Waite reduction. The result
+//   is converted back once: m·ln2 + log(s).
 // - Per-tile sums are in T; the running sum across tiles is double. For float32 this bounds the
 //   relative error by about kTile·2^-24 per tile rather than growing with m.
 // - Column LSE keeps per-column (M, S) vectors and rescales once per group of kGroup rows,
@@ -20,12 +23,16 @@ template <class V> static inline V vsqrt(V v) {
 }
 template <class V> static inline V vabs(V v) { return v < 0 ? -v : v; }
 
+static constexpr double kLog2e = 1.4426950408889634;
+static constexpr double kLn2 = 0.6931471805599453;
+
+// Running (max, sum) in base 2: the value is m·ln2 + log(s).
 struct LseAcc {
   double m = -__builtin_inf();
   double s = 0;
   double result() const {
     if (s != s) return s;  // NaN seen in some tile: propagate, never hide it behind -inf
-    return m == -__builtin_inf() ? m : m + std::log(s);
+    return m == -__builtin_inf() ? m : m * kLn2 + std::log(s);
   }
 };
 
@@ -36,17 +43,17 @@ template <class T> static inline void lse_merge(const T* buf, std::size_t padded
   if (tm != tm) { acc.s = __builtin_nan(""); return; }
   if (tm == -__builtin_inf()) return;
   if (tm > acc.m) {
-    acc.s *= std::exp(acc.m - double(tm));
+    acc.s *= std::exp2(acc.m - double(tm));
     acc.m = tm;
   }
   const V mm = vsplat<V>(T(acc.m));
   V vs0 = vsplat<V>(T(0)), vs1 = vs0;
   std::size_t j = 0;
   for (; j + 2 * W <= padded; j += 2 * W) {  // two accumulators: exp latency overlaps
-    vs0 += vexp_lse(vload<V>(buf + j) - mm);
-    vs1 += vexp_lse(vload<V>(buf + j + W) - mm);
+    vs0 += vexp2_lse(vload<V>(buf + j) - mm);
+    vs1 += vexp2_lse(vload<V>(buf + j + W) - mm);
   }
-  for (; j < padded; j += W) vs0 += vexp_lse(vload<V>(buf + j) - mm);
+  for (; j < padded; j += W) vs0 += vexp2_lse(vload<V>(buf + j) - mm);
   acc.s += hsum<T>(vs0 + vs1);
 }
 
@@ -146,42 +153,44 @@ static void dist_rows(const T* x, const T* yT, std::size_t ldy, std::size_t m, s
 }
 
 // ---- dense LSE over rows, rows [lo, hi) --------------------------------------------------
+// beta2 = beta·log2(e)/eps (pre-scaled by the driver, may be null); scores t = beta2 − C·inv2.
 template <class T>
-static void lse_dense_rows_range(const T* C, std::size_t m, const T* alpha, const T* beta, double eps,
+static void lse_dense_rows_range(const T* C, std::size_t m, const T* alpha, const T* beta2, double eps,
                                  std::size_t lo, std::size_t hi, T* out) {
   typedef typename VecOf<T>::type V;
   constexpr std::size_t W = VecOf<T>::lanes;
   alignas(64) T buf[kTile + W];
-  const T inv = T(1.0 / eps);
+  const T inv2 = T(kLog2e / eps);
+  const V vinv2 = vsplat<V>(inv2);
   for (std::size_t i = lo; i < hi; ++i) {
     const T* row = C + i * m;
     LseAcc acc;
     for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
       const std::size_t len = std::min(kTile, m - j0);
       std::size_t j = 0;
-      V vm = vsplat<V>(T(-__builtin_inf())), vnan = vsplat<V>(T(0));
-      if (beta) {
+      V vm = vsplat<V>(T(-__builtin_inf()));
+      if (beta2) {
         for (; j + W <= len; j += W) {
-          V v = (vload<V>(beta + j0 + j) - vload<V>(row + j0 + j)) * inv;
+          V v = vload<V>(beta2 + j0 + j) - vload<V>(row + j0 + j) * vinv2;
           vm = vmax(v, vm);
-          vnan += v - v;
           vstore(buf + j, v);
         }
-        for (; j < len; ++j) buf[j] = (beta[j0 + j] - row[j0 + j]) * inv;
+        for (; j < len; ++j) buf[j] = beta2[j0 + j] - row[j0 + j] * inv2;
       } else {
         for (; j + W <= len; j += W) {
-          V v = -vload<V>(row + j0 + j) * inv;
+          V v = -(vload<V>(row + j0 + j) * vinv2);
           vm = vmax(v, vm);
-          vnan += v - v;
           vstore(buf + j, v);
         }
-        for (; j < len; ++j) buf[j] = -row[j0 + j] * inv;
+        for (; j < len; ++j) buf[j] = -(row[j0 + j] * inv2);
       }
       const std::size_t padded = (len + W - 1) / W * W;
       for (std::size_t t = len; t < padded; ++t) buf[t] = -__builtin_inf();
       T tm = hmax<T>(vm);
       for (std::size_t t = len / W * W; t < len; ++t) tm = buf[t] > tm ? buf[t] : tm;
-      if (hsum<T>(vnan) != 0 || len % W) tm = tile_max(buf, padded);  // NaN/inf present or ragged tail
+      // The vector max skips NaN; a NaN still reaches the sum through the exp, except when no
+      // term is finite, which tile_max then reports.
+      if (tm == T(-__builtin_inf())) tm = tile_max(buf, padded);
       lse_merge(buf, padded, tm, acc);
     }
     double r = acc.result();
@@ -193,7 +202,7 @@ static void lse_dense_rows_range(const T* C, std::size_t m, const T* alpha, cons
 // ---- dense LSE over columns: partial (M, S) per column for rows [lo, hi) ------------------
 // Rows are walked in groups of kGroup, each group across all columns in blocks of kColBlock, so
 // C is streamed row by row (sequential, prefetch- and TLB-friendly). Per column the running max
-// M and the sum S of exp(x − M) are kept in T; the driver merges the partials of the row chunks
+// M and the sum S of 2^(t − M) (base-2 scores t) are kept in T; the driver merges the partials of the row chunks
 // in chunk order (deterministic). Scores exclude beta (added by the driver).
 template <class T>
 static void lse_dense_cols_partial(const T* C, std::size_t m, const T* alpha, double eps, std::size_t lo,
@@ -201,7 +210,7 @@ static void lse_dense_cols_partial(const T* C, std::size_t m, const T* alpha, do
   typedef typename VecOf<T>::type V;
   constexpr std::size_t W = VecOf<T>::lanes;
   const T ninf = -__builtin_inf();
-  const T inv = T(1.0 / eps);
+  const T inv2 = T(kLog2e / eps);
   alignas(64) T G[kColBlock];
   for (std::size_t j = 0; j < m; ++j) { M[j] = ninf; S[j] = 0; }
   for (std::size_t i0 = lo; i0 < hi; i0 += kGroup) {
@@ -214,18 +223,18 @@ static void lse_dense_cols_partial(const T* C, std::size_t m, const T* alpha, do
       // group max per column
       for (std::size_t j = 0; j < len; ++j) G[j] = ninf;
       for (std::size_t i = i0; i < i1; ++i) {
-        const T a = alpha ? alpha[i] : T(0);
+        const T a2 = alpha ? T(alpha[i] * inv2) : T(0);
         const T* row = C + i * m + c0;
         std::size_t j = 0;
-        for (; j < vlen; j += W) vstore(G + j, vmax((vsplat<V>(a) - vload<V>(row + j)) * inv, vload<V>(G + j)));
-        for (; j < len; ++j) { T v = (a - row[j]) * inv; G[j] = v > G[j] ? v : G[j]; }
+        for (; j < vlen; j += W) vstore(G + j, vmax(vsplat<V>(a2) - vload<V>(row + j) * inv2, vload<V>(G + j)));
+        for (; j < len; ++j) { T v = a2 - row[j] * inv2; G[j] = v > G[j] ? v : G[j]; }
       }
       // rescale running sums where the max grew
       std::size_t j = 0;
       for (; j < vlen; j += W) {
         V mo = vload<V>(Mb + j), g = vload<V>(G + j);
         V mn = vmax(g, mo);
-        V f = vexp_lse(mo - mn);
+        V f = vexp2_lse(mo - mn);
         f = mn == vsplat<V>(ninf) ? vsplat<V>(T(1)) : f;
         f = mo == vsplat<V>(ninf) ? vsplat<V>(T(0)) : f;
         vstore(Sb + j, vload<V>(Sb + j) * f);
@@ -233,23 +242,23 @@ static void lse_dense_cols_partial(const T* C, std::size_t m, const T* alpha, do
       }
       for (; j < len; ++j) {
         T mn = G[j] > Mb[j] ? G[j] : Mb[j];
-        if (mn != ninf) Sb[j] = Mb[j] == ninf ? T(0) : Sb[j] * sexp<T>(Mb[j] - mn);
+        if (mn != ninf) Sb[j] = Mb[j] == ninf ? T(0) : Sb[j] * T(std::exp2(double(Mb[j]) - double(mn)));
         Mb[j] = mn;
       }
       // sums (a NaN entry is ignored by the max but propagates through the exp into S)
       for (std::size_t i = i0; i < i1; ++i) {
-        const T a = alpha ? alpha[i] : T(0);
+        const T a2 = alpha ? T(alpha[i] * inv2) : T(0);
         const T* row = C + i * m + c0;
         std::size_t k = 0;
         for (; k < vlen; k += W) {
           V mn = vload<V>(Mb + k);
-          V e = vexp_lse((vsplat<V>(a) - vload<V>(row + k)) * inv - mn);
+          V e = vexp2_lse((vsplat<V>(a2) - vload<V>(row + k) * inv2) - mn);
           e = mn == vsplat<V>(ninf) ? vsplat<V>(T(0)) : e;
           vstore(Sb + k, vload<V>(Sb + k) + e);
         }
         for (; k < len; ++k) {
-          const T v = (a - row[k]) * inv;
-          if (Mb[k] != ninf) Sb[k] += sexp<T>(v - Mb[k]);
+          const T v = a2 - row[k] * inv2;
+          if (Mb[k] != ninf) Sb[k] += T(std::exp2(double(v) - double(Mb[k])));
           else if (v != v) Sb[k] = v;
         }
       }
@@ -258,14 +267,16 @@ static void lse_dense_cols_partial(const T* C, std::size_t m, const T* alpha, do
 }
 
 // ---- online LSE over rows of x against y (yT transposed, padded) ----------------------------
+// beta2 = beta·log2(e)/eps (pre-scaled and padded by the driver, may be null).
 template <class T>
 static void lse_online_rows_range(const T* x, const T* yT, std::size_t ldy, std::size_t m, std::size_t d,
                                   MetricSpec ms, const T* xnorm, const T* ynorm, const T* alpha,
-                                  const T* beta, double eps, std::size_t lo, std::size_t hi, T* out) {
+                                  const T* beta2, double eps, std::size_t lo, std::size_t hi, T* out) {
   typedef typename VecOf<T>::type V;
   constexpr std::size_t W = VecOf<T>::lanes;
   alignas(64) T buf[kTile + W];
-  const T inv = T(1.0 / eps);
+  const T inv2 = T(kLog2e / eps);
+  const V vinv2 = vsplat<V>(inv2);
   for (std::size_t i = lo; i < hi; ++i) {
     LseAcc acc;
     for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
@@ -281,7 +292,7 @@ static void lse_online_rows_range(const T* x, const T* yT, std::size_t ldy, std:
             V diff = vsplat<V>(xi[k]) - vload<V>(yT + k * ldy + j0 + j);
             c += diff * diff;
           }
-          V v = ((beta ? vload<V>(beta + j0 + j) : vsplat<V>(T(0))) - c) * inv;
+          V v = (beta2 ? vload<V>(beta2 + j0 + j) : vsplat<V>(T(0))) - c * vinv2;
           vm = vmax(v, vm);
           vstore(buf + j, v);
         }
@@ -292,11 +303,11 @@ static void lse_online_rows_range(const T* x, const T* yT, std::size_t ldy, std:
         continue;
       }
       cost_tile(x + i * d, yT, ldy, d, j0, len, ms, ynorm, xnorm ? xnorm[i] : T(0), buf);
-      if (beta) {
+      if (beta2) {
         for (std::size_t j = 0; j < padded; j += W)
-          vstore(buf + j, (vload<V>(beta + j0 + j) - vload<V>(buf + j)) * inv);
+          vstore(buf + j, vload<V>(beta2 + j0 + j) - vload<V>(buf + j) * vinv2);
       } else {
-        for (std::size_t j = 0; j < padded; j += W) vstore(buf + j, -vload<V>(buf + j) * inv);
+        for (std::size_t j = 0; j < padded; j += W) vstore(buf + j, -(vload<V>(buf + j) * vinv2));
       }
       for (std::size_t t = len; t < padded; ++t) buf[t] = -__builtin_inf();
       lse_merge(buf, padded, tile_max(buf, padded), acc);

@@ -99,11 +99,23 @@ void dist(const T* x, std::size_t n, const T* y, std::size_t m, std::size_t d, M
   });
 }
 
+// beta·log2(e)/eps: the base-2 offsets the LSE bodies consume (see lse-inl.h).
+template <class T> std::vector<T> scaled_offsets(const T* beta, std::size_t m, std::size_t padded_len, double eps) {
+  std::vector<T> b(padded_len, T(0));
+  if (beta) {
+    const double k = 1.4426950408889634 / eps;
+    for (std::size_t j = 0; j < m; ++j) b[j] = T(double(beta[j]) * k);
+  }
+  return b;
+}
+
 template <class T>
 void lse_dense_rows(const T* C, std::size_t n, std::size_t m, const T* alpha, const T* beta, double eps, T* out) {
   auto fn = ADVECT_PICK(lse_dense_rows_range<T>);
+  const std::vector<T> beta2 = scaled_offsets(beta, m, m, eps);
+  const T* b2 = beta ? beta2.data() : nullptr;
   parallel_for(n, kRowGrain, [&](std::size_t, std::size_t lo, std::size_t hi) {
-    fn(C, m, alpha, beta, eps, lo, hi, out);
+    fn(C, m, alpha, b2, eps, lo, hi, out);
   });
 }
 
@@ -144,9 +156,9 @@ void lse_dense_cols(const T* C, std::size_t n, std::size_t m, const T* alpha, co
         double s = 0;
         for (std::size_t c = 0; c < chunks; ++c) {
           const double v = M[c * m + j];
-          if (v != -INFINITY) s += double(S[c * m + j]) * std::exp(v - mx);
+          if (v != -INFINITY) s += double(S[c * m + j]) * std::exp2(v - mx);
         }
-        r = mx + std::log(s);
+        r = mx * 0.6931471805599453 + std::log(s);  // partials are in base 2
       }
       if (beta) r += double(beta[j]) / eps;
       out[j] = T(r);
@@ -159,6 +171,7 @@ void lse_online_rows(const T* x, std::size_t n, const T* y, std::size_t m, std::
                      const T* alpha, const T* beta, double eps, T* out) {
   if (n == 0) return;
   Prepared<T> p = prepare(x, n, y, m, d, ms.metric, beta);
+  if (beta) p.beta = scaled_offsets(beta, m, p.ldy, eps);
   auto fn = ADVECT_PICK(lse_online_rows_range<T>);
   const T* xn = p.xnorm.empty() ? nullptr : p.xnorm.data();
   const T* yn = p.ynorm.empty() ? nullptr : p.ynorm.data();

@@ -148,6 +148,44 @@ static inline vf vexp_lse(vf x) {
   return p * (vf)(((vi32)kd - (vi32)magic + 127) << 23);
 }
 
+// 2^t for log-sum-exp sums kept in base 2 (t = score·log2(e), t ≤ 0 after the max shift).
+// Working in base 2 drops the Cody–Waite multiply-adds: t = k + f exactly (k = round(t), |f| ≤ ½),
+// and 2^f is the same near-minimax polynomial with coefficients c_k·ln2^k (max relative error
+// 2.2e-16 / 9.7e-8 on [−½, ½]). Clamped at the bottom of the normal range like vexp_lse.
+static inline vd vexp2_lse(vd t) {
+  const vd tc = t < -1021.0 ? vsplat<vd>(-1021.0) : t;
+  const vd magic = vsplat<vd>(0x1.8p52);
+  const vd kd = tc + magic;
+  const vd f = tc - (kd - magic);
+  vd p = vsplat<vd>(4.4344267758808195e-10);
+  p = p * f + 7.0740982517304842e-9;
+  p = p * f + 1.0178203873796574e-7;
+  p = p * f + 1.3215433135594995e-6;
+  p = p * f + 1.5252733475459238e-5;
+  p = p * f + 1.5403530462414240e-4;
+  p = p * f + 1.3333558146805672e-3;
+  p = p * f + 9.6181291075884244e-3;
+  p = p * f + 5.5504108664819852e-2;
+  p = p * f + 2.4022650695910156e-1;
+  p = p * f + 6.9314718055994533e-1;
+  p = p * f + 1.0;
+  return p * (vd)(((vi64)kd - (vi64)magic + 1023) << 52);
+}
+static inline vf vexp2_lse(vf t) {
+  const vf tc = t < -126.0f ? vsplat<vf>(-126.0f) : t;
+  const vf magic = vsplat<vf>(0x1.8p23f);
+  const vf kd = tc + magic;
+  const vf f = tc - (kd - magic);
+  vf p = vsplat<vf>(1.533757683e-4f);
+  p = p * f + 1.339986036e-3f;
+  p = p * f + 9.618519534e-3f;
+  p = p * f + 5.550328998e-2f;
+  p = p * f + 2.402264661e-1f;
+  p = p * f + 6.931472056e-1f;
+  p = p * f + 1.0f;
+  return p * (vf)(((vi32)kd - (vi32)magic + 127) << 23);
+}
+
 // Scalar exp through the vector path (lane 0), so every level uses one exp everywhere.
 template <class T> static inline T sexp(T x) {
   typedef typename VecOf<T>::type V;
