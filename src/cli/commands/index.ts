@@ -2,6 +2,9 @@
 import { info } from './info.js';
 import { demo } from './demo.js';
 import { sinkhorn } from './sinkhorn.js';
+import { emd } from './emd.js';
+import { w1d } from './w1d.js';
+import { bures } from './bures.js';
 
 export interface Command {
   summary: string;
@@ -13,4 +16,7 @@ export const commands: Record<string, Command> = {
   info,
   demo,
   sinkhorn,
+  emd,
+  w1d,
+  bures,
 };
