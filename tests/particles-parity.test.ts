@@ -130,12 +130,16 @@ describe('particles: simulation parity and noise', () => {
     });
   }
 
-  it('native results are bitwise identical for 1 and 2 threads (attention, mmd, langevin SDE)', () => {
+  it('native results are bitwise identical for 1 and 2 threads (attention, mmd, diffusion, langevin SDE)', () => {
     const n = 300;
     const x0 = cloud(n, d, 31);
-    const cases: FieldOptions[] = [fields[0][1], fields[2][1], { type: 'langevin', potential: { type: 'double-well' }, temperature: 1 }];
-    for (const field of cases) {
-      const run = () => simulate({ x0: { data: x0, rows: n, cols: d }, field, dt: 0.01, steps: 5, seed: 3 }).x.data;
+    const big = cloud(40000, d, 32);
+    const cases: Array<[FieldOptions, FloatArray, number]> = [
+      [fields[0][1], x0, n], [fields[2][1], x0, n], [fields[16][1], big, 40000],
+      [{ type: 'langevin', potential: { type: 'double-well' }, temperature: 1 }, big, 40000],
+    ];
+    for (const [field, xs, nn] of cases) {
+      const run = () => simulate({ x0: { data: xs, rows: nn, cols: d }, field, dt: 0.01, steps: 5, seed: 3, t0: field.type === 'diffusion' ? 1 : 0 }).x.data;
       const prev = engine.threads;
       engine.setThreads(1);
       const a = run();

@@ -58,7 +58,7 @@ namespace {
 
 template <class T> void fill_noise(std::uint64_t seed, std::uint64_t step, std::size_t len, double* out) {
   const std::size_t pairs = (len + 1) / 2;
-  parallel_for(pairs, 4096, [&](std::size_t, std::size_t lo, std::size_t hi) {
+  parallel_for(pairs, 16384, [&](std::size_t, std::size_t lo, std::size_t hi) {
     for (std::size_t p = lo; p < hi; ++p) {
       double z0, z1;
       normal_pair(seed, step, p, z0, z1);

@@ -36,6 +36,12 @@ using namespace particles_family;
 constexpr std::size_t kPad = 16;
 inline std::size_t padded(std::size_t m) { return (m + kPad - 1) / kPad * kPad; }
 constexpr std::size_t kGrain = 16;
+// Rows per parallel chunk: about 2^17 flops each, so small problems run on one thread (a parallel
+// region costs far more than a small step on a loaded machine). Depends only on sizes.
+inline std::size_t grain_for(std::size_t work_per_row) {
+  const std::size_t g = (std::size_t(1) << 17) / std::max<std::size_t>(work_per_row, 1);
+  return std::max<std::size_t>(kGrain, (g + 3) / 4 * 4);
+}
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // y (m×d) → yT (d×ldy), zero padded.
@@ -72,7 +78,7 @@ void attention_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::s
     const T* Q = f.arrays[0] + h * r * d;
     const T* K = f.arrays[1] + h * r * d;
     const T* Vm = f.arrays[2] + h * d * d;
-    parallel_for(n, 64, [&](std::size_t, std::size_t lo, std::size_t hi) {
+    parallel_for(n, grain_for((2 * r + d) * d), [&](std::size_t, std::size_t lo, std::size_t hi) {
       for (std::size_t i = lo; i < hi; ++i) {
         const T* xi = x + i * d;
         for (std::size_t a = 0; a < r; ++a) {
@@ -89,7 +95,7 @@ void attention_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::s
       }
     });
     std::vector<T> kT = transpose_pad(kk.data(), n, r, ldk);
-    parallel_for(n, kGrain, [&](std::size_t, std::size_t lo, std::size_t hi) {
+    parallel_for(n, grain_for(2 * n * (r + d)), [&](std::size_t, std::size_t lo, std::size_t hi) {
       fn(q.data(), r, kT.data(), ldk, n, lw.data(), v.data(), d, beta, lo, hi, out);
     });
   }
@@ -127,7 +133,7 @@ void mmd_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t 
     std::copy(f.arrays[1], f.arrays[1] + m, b.begin());
   }
   auto fn = ADVECT_PICK(mmd_row<T>);
-  parallel_for(n, kGrain, [&](std::size_t, std::size_t lo, std::size_t hi) {
+  parallel_for(n, grain_for(4 * (n + m) * d), [&](std::size_t, std::size_t lo, std::size_t hi) {
     std::vector<double> S(d + 1), R(d + 1);
     for (std::size_t i = lo; i < hi; ++i) {
       const T* xi = x + i * d;
@@ -155,8 +161,9 @@ double mmd_energy(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t 
     std::copy(f.arrays[1], f.arrays[1] + m, b.begin());
   }
   auto fn = ADVECT_PICK(mmd_row<T>);
-  std::vector<double> part(chunk_count(n, kGrain), 0.0);
-  parallel_for(n, kGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
+  const std::size_t gx = grain_for(4 * (n + m) * d);
+  std::vector<double> part(chunk_count(n, gx), 0.0);
+  parallel_for(n, gx, [&](std::size_t c, std::size_t lo, std::size_t hi) {
     std::vector<double> S(d + 1);
     double acc = 0;
     for (std::size_t i = lo; i < hi; ++i) {
@@ -173,9 +180,10 @@ double mmd_energy(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t 
   double E = 0;
   for (double p : part) E += p;
   if (m) {
-    std::vector<double> pb(chunk_count(m, kGrain), 0.0);
+    const std::size_t gy = grain_for(4 * m * d);
+    std::vector<double> pb(chunk_count(m, gy), 0.0);
     const T* y = f.arrays[0];
-    parallel_for(m, kGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
+    parallel_for(m, gy, [&](std::size_t c, std::size_t lo, std::size_t hi) {
       std::vector<double> S(d + 1);
       double acc = 0;
       for (std::size_t j = lo; j < hi; ++j) {
@@ -200,7 +208,7 @@ template <class T>
 void posterior_apply(const Posterior<T>& P, const T* z, std::size_t n, std::size_t d, T* out, T scale_out,
                      const T* xadd, T xscale) {
   auto fn = ADVECT_PICK(post_row<T>);
-  parallel_for(n, kGrain, [&](std::size_t, std::size_t lo, std::size_t hi) {
+  parallel_for(n, grain_for(4 * P.K * (d + 1) + 64), [&](std::size_t, std::size_t lo, std::size_t hi) {
     std::vector<double> o(d + 1);
     for (std::size_t i = lo; i < hi; ++i) {
       const T* zi = z + i * d;
@@ -246,7 +254,7 @@ void langevin_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::si
   if (pot == 0) {
     const T* A = f.arrays[0];
     const T* c = f.arrays[1];
-    parallel_for(n, 256, [&](std::size_t, std::size_t lo, std::size_t hi) {
+    parallel_for(n, grain_for(2 * d * d), [&](std::size_t, std::size_t lo, std::size_t hi) {
       for (std::size_t i = lo; i < hi; ++i)
         for (std::size_t a = 0; a < d; ++a) {
           double s = 0;
@@ -322,7 +330,7 @@ MlpRes<T> mlp_residuals(const FieldDesc<T>& f, const T* x, std::size_t n, std::s
   const T* U = f.arrays[0];
   const T* Y = f.arrays[1];
   std::vector<T> a = masses(w, n);
-  constexpr std::size_t G = 64;
+  const std::size_t G = std::max<std::size_t>(64, grain_for(2 * N * d));
   const std::size_t chunks = chunk_count(n, G);
   std::vector<double> part(chunks * N * dout, 0.0);
   parallel_for(n, G, [&](std::size_t c, std::size_t lo, std::size_t hi) {
@@ -354,7 +362,7 @@ void mlp_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t 
   const T* U = f.arrays[0];
   MlpRes<T> R = mlp_residuals(f, x, n, d, w);
   const double invN = 1.0 / double(N);
-  parallel_for(n, kGrain, [&](std::size_t, std::size_t lo, std::size_t hi) {
+  parallel_for(n, grain_for(4 * N * d), [&](std::size_t, std::size_t lo, std::size_t hi) {
     std::vector<double> gw(din), ga(dout);
     for (std::size_t i = lo; i < hi; ++i) {
       const T* wi = x + i * d;
@@ -445,7 +453,7 @@ Status fm_velocity(const FieldDesc<T>& f, double t, const T* x, std::size_t n, s
     if (!spd_solve(St, X, d)) return Status::Error(Code::numeric, "The flow-matching covariance Σ_t is not positive definite");
     std::vector<double> mt(d), dm(d);
     for (std::size_t k = 0; k < d; ++k) { mt[k] = s.a * m0[k] + s.b * m1[k]; dm[k] = s.da * m0[k] + s.db * m1[k]; }
-    parallel_for(n, 256, [&](std::size_t, std::size_t lo, std::size_t hi) {
+    parallel_for(n, grain_for(2 * d * d), [&](std::size_t, std::size_t lo, std::size_t hi) {
       for (std::size_t i = lo; i < hi; ++i)
         for (std::size_t p = 0; p < d; ++p) {
           double v = dm[p];
