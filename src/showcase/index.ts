@@ -4,9 +4,11 @@
  */
 import { createReport } from './report.js';
 import { engineSection } from './sections/engine.js';
+import { exactSection } from './sections/exact.js';
 
 export const sections: Array<{ name: string; run: (r: ReturnType<typeof createReport>) => void | Promise<void> }> = [
   { name: 'engine', run: engineSection },
+  { name: 'exact', run: exactSection },
 ];
 
 export async function runShowcase(outDir = 'out', only?: string[]): Promise<string> {
