@@ -348,6 +348,8 @@ function* denseGen(
     res.err = normErr(stats.cols, b, o.norm);
   }
   const s = stats as Stats;
+  // float32: converged also requires the returned plan's error (summed in double) to meet the rule.
+  if (C instanceof Float32Array && res.conv && !stopRule(o, res.err)) res.conv = false;
   fOut.set(f);
   gOut.set(g);
   const info: SinkhornRawInfo = {
@@ -381,10 +383,12 @@ function* onlineGen(
     }
   }
   const s: Stats = { rows, cols, cost };
+  const finalErr = normErr(cols, b, o.norm);
+  const conv = res.conv && (!(x instanceof Float32Array) || stopRule(o, finalErr));
   fOut.set(f);
   gOut.set(g);
   return {
-    iterations: c.done + res.iters, marginalError: normErr(cols, b, o.norm), converged: res.conv, method: ONLINE,
+    iterations: c.done + res.iters, marginalError: finalErr, converged: conv, method: ONLINE,
     fellBack: false, cost, value: valueOf(f, g, s, a, b, reg), planSum: sumOf(rows),
   };
 }
