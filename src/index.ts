@@ -12,6 +12,14 @@ export type { DistOptions, LseOptions, LsePointsOptions, SoftmaxSumOptions } fro
 export type { AsyncOptions } from './jobs.js';
 export { readNpy, writeNpy, parseNpy, serializeNpy } from './io/npy.js';
 export {
+  simulate, simulateAsync, fieldVelocity, fieldEnergy, philoxNormals, attentionGaussianOde, ouMomentsOde, heatGaussian,
+  linearNetRiccati, linearNetRisk, moments,
+} from './particles/index.js';
+export type {
+  SimulateOptions, SimulateResult, SimulateProgress, Trajectory, IntegratorName, FieldOptions, AttentionField, MmdField,
+  LangevinField, LangevinPotential, MeanFieldField, FlowMatchingField, DiffusionField, MixtureOptions,
+} from './particles/index.js';
+export {
   sinkhorn, sinkhornAsync, sinkhorn2, sinkhornCost, sinkhornPoints, sinkhornPointsAsync, sinkhornPotentials,
 } from './ot/sinkhorn.js';
 export type {

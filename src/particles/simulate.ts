@@ -30,7 +30,7 @@ export interface SimulateOptions {
   seed?: number;
   /** Particle masses (length n, normalised to sum 1); default uniform. */
   weights?: VectorLike;
-  /** Cast nested-array input to this dtype (default float64, or x0's typed-array dtype). */
+  /** Compute in this dtype (x0 is cast; default: x0's typed-array dtype, float64 for nested arrays). */
   dtype?: DType;
 }
 
@@ -81,9 +81,6 @@ function prepare(opts: SimulateOptions): Prepared {
   let X = toMatrix(o.x0, 'x0');
   const dtype: DType = o.dtype !== undefined ? oneOf(o.dtype, 'dtype', ['float64', 'float32'] as const)
     : Array.isArray(o.x0) ? 'float64' : dtypeOfArray(X.data);
-  if (!Array.isArray(o.x0) && o.dtype !== undefined && dtypeOfArray(X.data) !== dtype) {
-    throw new TypeError(`Expected x0 to have the dtype given by dtype (${dtype}) but received ${dtypeOfArray(X.data)}; convert one of them`);
-  }
   X = { data: castTo(X.data, dtype), rows: X.rows, cols: X.cols };
   if (X.rows === 0) throw rangeError('at least one particle', 'x0', '0 rows');
   if (X.cols === 0) throw rangeError('at least one column', 'x0', '0 columns');

@@ -1,5 +1,6 @@
 /** Subcommand registry: name → { summary, run }. Each command lives in its own file. */
 import { info } from './info.js';
+import { flow } from './flow.js';
 import { demo } from './demo.js';
 import { sinkhorn } from './sinkhorn.js';
 import { emd } from './emd.js';
@@ -14,6 +15,7 @@ export interface Command {
 
 export const commands: Record<string, Command> = {
   info,
+  flow,
   demo,
   sinkhorn,
   emd,
