@@ -16,6 +16,7 @@ import { emd, emd2, emdAsync, emdPoints, emd2Lazy, sparseToDense, type EmdResult
 import { AdvectError } from '../src/errors.js';
 import type { FloatArray, Matrix } from '../src/types.js';
 import { fixtureCases, loadFixture } from './helpers/fixtures.js';
+import { nativeBackend } from './helpers/native.js';
 import { maxRelDiff, uniform } from './helpers/random.js';
 
 const isJs = backend().name === 'js';
@@ -312,7 +313,7 @@ describe('emd async', () => {
 
 describe('emd parity native vs js', () => {
   it('identical pivots and results on seeded problems (dense f64/f32, points, zero weights)', () => {
-    const nat = backend().emd, js = jsBackend.emd;
+    const nat = nativeBackend.emd, js = jsBackend.emd;
     const n = 70, m = 55;
     const x = cloud(1, n, 3), y = cloud(2, m, 3);
     const a = weights(3, n), b0 = weights(4, m);
@@ -335,4 +336,50 @@ describe('emd parity native vs js', () => {
       expect(r1).toEqual(r2);
     }
   });
+});
+
+describe('emd at each SIMD level (own process) equals the js twin exactly', () => {
+  const LEVELS = ['scalar', 'avx2', 'avx512'];
+  const detected = nativeBackend.info().simdDetected;
+  const runnable = LEVELS.slice(0, LEVELS.indexOf(detected) + 1);
+  const CHILD = `
+const addon = require('node-gyp-build')(process.argv[1]);
+const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const a = Float64Array.from(input.a), b = Float64Array.from(input.b);
+const C = Float64Array.from(input.C), C32 = Float32Array.from(input.C), x = Float64Array.from(input.x), y = Float64Array.from(input.y);
+const pick = (r) => ({ status: r.status, iterations: r.iterations, cost: r.cost, rows: Array.from(r.rows), cols: Array.from(r.cols), values: Array.from(r.values), u: Array.from(r.u), v: Array.from(r.v) });
+const out = {
+  simd: addon.info().simd,
+  dense: pick(addon.emd.emd(a, b, C, input.n, input.m, 0, 0)),
+  dense32: pick(addon.emd.emd(a, b, C32, input.n, input.m, 0, 0)),
+  points: pick(addon.emd.emdPoints(a, b, x, y, input.n, input.m, 2, 0, 0, 0)),
+  euclid: pick(addon.emd.emdPoints(a, b, x, y, input.n, input.m, 2, 1, 0, 0)),
+};
+process.stdout.write(JSON.stringify(out));
+`;
+  for (const level of runnable) {
+    it(level, async () => {
+      const { execFileSync } = await import('node:child_process');
+      const { join } = await import('node:path');
+      const n = 45, m = 38;
+      const x = uniform(71, n * 2), y = uniform(72, m * 2);
+      const a = weights(73, n), b0 = weights(74, m);
+      const sa = a.reduce((s, v) => s + v, 0), sb = b0.reduce((s, v) => s + v, 0);
+      const b = b0.map((v) => (v * sa) / sb);
+      const C = dist({ data: x, rows: n, cols: 2 }, { data: y, rows: m, cols: 2 }).data;
+      const input = { a: Array.from(a), b: Array.from(b), C: Array.from(C), x: Array.from(x), y: Array.from(y), n, m };
+      const env = { ...process.env, ADVECT_SIMD: level };
+      const out = JSON.parse(execFileSync(process.execPath, ['-e', CHILD, join(__dirname, '..')], { input: JSON.stringify(input), env }).toString());
+      expect(out.simd).toBe(level);
+      const pick = (r: ReturnType<typeof jsBackend.emd.emd>) => JSON.parse(JSON.stringify({
+        status: r.status, iterations: r.iterations, cost: r.cost, rows: Array.from(r.rows), cols: Array.from(r.cols),
+        values: Array.from(r.values), u: Array.from(r.u), v: Array.from(r.v),
+      }));
+      const js = jsBackend.emd;
+      expect(out.dense).toEqual(pick(js.emd(a, b, C, n, m, 0, 0)));
+      expect(out.dense32).toEqual(pick(js.emd(a, b, Float32Array.from(C), n, m, 0, 0)));
+      expect(out.points).toEqual(pick(js.emdPoints(a, b, x, y, n, m, 2, 0, 0, 0)));
+      expect(out.euclid).toEqual(pick(js.emdPoints(a, b, x, y, n, m, 2, 1, 0, 0)));
+    });
+  }
 });

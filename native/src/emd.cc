@@ -50,6 +50,8 @@ using namespace emd_family;
 
 typedef double (*SegMinD)(const double*, const double*, std::size_t);
 typedef double (*SegMinF)(const float*, const double*, std::size_t);
+typedef double (*PointsSegMin)(const double*, const double*, std::size_t, std::size_t, std::size_t, std::size_t, int,
+                               const double*);
 
 template <class T> struct SegFn;
 template <> struct SegFn<double> {
@@ -94,7 +96,7 @@ template <class T> struct DenseCost {
 struct PointsCost {
   std::size_t n, m, d;
   Metric metric;
-  std::vector<double> xs, yT, scratch;
+  std::vector<double> xs, yT;
   const void* x0;
   const void* y0;
   bool f32;
@@ -122,30 +124,9 @@ struct PointsCost {
     }
     return metric == Metric::euclidean ? std::sqrt(s) : s;
   }
+  PointsSegMin segP;
   double seg(std::size_t i, std::size_t j0, std::size_t len, const double* pd) {
-    const double* xi = xs.data() + i * d;
-    double* out = scratch.data();
-    if (metric == Metric::cityblock) {
-      for (std::size_t k = 0; k < len; ++k) out[k] = 0;
-      for (std::size_t c = 0; c < d; ++c) {
-        const double xv = xi[c];
-        const double* yc = yT.data() + c * m + j0;
-        for (std::size_t k = 0; k < len; ++k) out[k] += std::fabs(xv - yc[k]);
-      }
-    } else {
-      for (std::size_t k = 0; k < len; ++k) out[k] = 0;
-      for (std::size_t c = 0; c < d; ++c) {
-        const double xv = xi[c];
-        const double* yc = yT.data() + c * m + j0;
-        for (std::size_t k = 0; k < len; ++k) {
-          const double t = xv - yc[k];
-          out[k] += t * t;
-        }
-      }
-      if (metric == Metric::euclidean)
-        for (std::size_t k = 0; k < len; ++k) out[k] = std::sqrt(out[k]);
-    }
-    return segD(out, pd + j0, len);
+    return segP(xs.data() + i * d, yT.data(), m, j0, len, d, int(metric), pd);
   }
   std::size_t argmin(std::size_t i, std::size_t j0, std::size_t len, const double* pd, double smin) const {
     for (std::size_t k = 0; k < len; ++k)
@@ -507,9 +488,9 @@ Status emd_points(const double* a, std::size_t n, const double* b, std::size_t m
   cost.y0 = y;
   cost.f32 = sizeof(T) == 4;
   cost.segD = SegFn<double>::get();
+  cost.segP = ADVECT_PICK(points_seg_min);
   cost.xs.resize(n1 * d);
   cost.yT.resize(d * m1);
-  cost.scratch.resize(m1);
   // Cost bound from the bounding box of both clouds (only needs to be >= every cost).
   std::vector<double> lo(d, std::numeric_limits<double>::infinity()), hi(d, -std::numeric_limits<double>::infinity());
   for (std::size_t r = 0; r < n1; ++r)

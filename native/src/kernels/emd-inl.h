@@ -47,3 +47,43 @@ static inline double seg_min_f(const float* c, const double* pd, std::size_t len
   }
   return r;
 }
+
+// points_seg_min: the same min for the lazy (point-cloud) variant, with costs computed on the fly from
+// x_i (d values) and the transposed target cloud yT (d × ldy): metric 0 = Σ(x−y)², 1 = its sqrt,
+// 2 = Σ|x−y|. Dimensions are accumulated in order c = 0..d−1 from 0 with separate multiply and add
+// (contraction off), exactly as the scalar cost of emd.cc and the TS twin, so every level and both
+// backends price identical numbers.
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+static double points_seg_min(const double* xi, const double* yT, std::size_t ldy, std::size_t j0, std::size_t len,
+                             std::size_t d, int metric, const double* pd) {
+  constexpr std::size_t L = VecOf<double>::lanes;
+  vd m0 = vsplat<vd>(__builtin_inf());
+  std::size_t k = 0;
+  for (; k + L <= len; k += L) {
+    vd acc = vsplat<vd>(0.0);
+    for (std::size_t c = 0; c < d; ++c) {
+      const vd t = vsplat<vd>(xi[c]) - vload<vd>(yT + c * ldy + j0 + k);
+      if (metric == 2) acc = acc + (t < 0 ? -t : t);
+      else acc = acc + t * t;
+    }
+    if (metric == 1)
+      for (std::size_t l = 0; l < L; ++l) acc[l] = __builtin_sqrt(acc[l]);
+    m0 = vmin(m0, acc - vload<vd>(pd + j0 + k));
+  }
+  double r = m0[0];
+  for (std::size_t l = 1; l < L; ++l) r = m0[l] < r ? m0[l] : r;
+  for (; k < len; ++k) {
+    double s = 0;
+    for (std::size_t c = 0; c < d; ++c) {
+      const double t = xi[c] - yT[c * ldy + j0 + k];
+      if (metric == 2) s += t < 0 ? -t : t;
+      else s += t * t;
+    }
+    if (metric == 1) s = __builtin_sqrt(s);
+    const double v = s - pd[j0 + k];
+    r = v < r ? v : r;
+  }
+  return r;
+}
+#pragma GCC pop_options
