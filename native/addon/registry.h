@@ -8,4 +8,5 @@ void register_core(Napi::Env env, Napi::Object exports);
 void register_emd(Napi::Env env, Napi::Object exports);
 void register_particles(Napi::Env env, Napi::Object exports);
 void register_sinkhorn(Napi::Env env, Napi::Object exports);
+void register_sdot(Napi::Env env, Napi::Object exports);
 }  // namespace advect_napi

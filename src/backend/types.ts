@@ -9,6 +9,7 @@
 import type { FloatArray } from '../types.js';
 import type { SinkhornOps } from './sinkhorn.js';
 import type { ParticlesOps } from './particles.js';
+import type { SdotOps } from './sdot.js';
 
 /** Metric codes shared with the C++ core (native/include/advect/kernels.h). */
 export const METRIC_CODES = {
@@ -66,4 +67,5 @@ export interface Backend {
   readonly core: CoreOps;
   readonly sinkhorn: SinkhornOps;
   readonly particles: ParticlesOps;
+  readonly sdot: SdotOps;
 }

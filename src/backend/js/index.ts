@@ -4,6 +4,7 @@ import type { Backend, NativeInfo } from '../types.js';
 import { jsCore } from './core.js';
 import { jsSinkhorn } from './sinkhorn.js';
 import { jsParticles } from './particles.js';
+import { jsSdot } from './sdot.js';
 
 const info = (): NativeInfo => ({
   simd: 'none',
@@ -22,4 +23,5 @@ export const jsBackend: Backend = {
   core: jsCore,
   sinkhorn: jsSinkhorn,
   particles: jsParticles,
+  sdot: jsSdot,
 };

@@ -1,0 +1,372 @@
+// Damped Newton for semi-discrete OT and Lloyd iterations (see advect/sdot.h).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "advect/parallel.h"
+#include "advect/sdot.h"
+
+namespace advect {
+namespace {
+
+constexpr std::size_t kGrain = 16384;
+
+// Symmetric graph Laplacian in CSR form (diagonal stored separately), with rows renumbered in
+// the diagram's grid order so that neighbours are close in memory.
+struct Laplacian {
+  std::size_t n = 0;
+  std::vector<int32_t> start, col, pos;
+  std::vector<double> val, diag;
+
+  void build(std::size_t nn, const PowerDiagramResult& D, const double* Y, const int32_t* order) {
+    n = nn;
+    pos.assign(n, 0);
+    for (std::size_t r = 0; r < n; ++r) pos[order[r]] = static_cast<int32_t>(r);
+    start.assign(n + 1, 0);
+    diag.assign(n, 0);
+    const std::size_t ne = D.ei.size();
+    std::vector<double> c(ne);
+    for (std::size_t e = 0; e < ne; ++e) {
+      const int32_t i = pos[D.ei[e]], j = pos[D.ej[e]];
+      const double dx = Y[2 * D.ei[e]] - Y[2 * D.ej[e]], dy = Y[2 * D.ei[e] + 1] - Y[2 * D.ej[e] + 1];
+      c[e] = D.efacet[e] / (2 * std::sqrt(dx * dx + dy * dy));
+      start[i + 1]++, start[j + 1]++;
+    }
+    for (std::size_t i = 0; i < n; ++i) start[i + 1] += start[i];
+    col.assign(start[n], 0);
+    val.assign(start[n], 0);
+    std::vector<int32_t> fill(start.begin(), start.end() - 1);
+    for (std::size_t e = 0; e < ne; ++e) {
+      const int32_t i = pos[D.ei[e]], j = pos[D.ej[e]];
+      col[fill[i]] = j, val[fill[i]++] = -c[e];
+      col[fill[j]] = i, val[fill[j]++] = -c[e];
+      diag[i] += c[e], diag[j] += c[e];
+    }
+  }
+
+  void apply(const double* x, double* y) const {
+    parallel_for(n, kGrain, [&](std::size_t, std::size_t lo, std::size_t hi) {
+      for (std::size_t i = lo; i < hi; ++i) {
+        double s = diag[i] * x[i];
+        for (int32_t t = start[i]; t < start[i + 1]; ++t) s += val[t] * x[col[t]];
+        y[i] = s;
+      }
+    });
+  }
+};
+
+// Σ a_i b_i with per-chunk partials reduced in chunk order (thread-count independent).
+double dot(const std::vector<double>& a, const std::vector<double>& b) {
+  const std::size_t n = a.size();
+  std::vector<double> part(chunk_count(n, kGrain), 0);
+  parallel_for(n, kGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
+    double s = 0;
+    for (std::size_t i = lo; i < hi; ++i) s += a[i] * b[i];
+    part[c] = s;
+  });
+  double s = 0;
+  for (double p : part) s += p;
+  return s;
+}
+
+void remove_mean(std::vector<double>& v) {
+  if (v.empty()) return;
+  double s = 0;
+  for (double x : v) s += x;
+  s /= static_cast<double>(v.size());
+  for (double& x : v) x -= s;
+}
+
+// Incomplete Cholesky IC(0) of the Laplacian (lower factor on the Laplacian's own pattern).
+// The Laplacian is singular (constants); a pivot that would vanish or go negative is replaced
+// by the matrix diagonal, which keeps the preconditioner symmetric positive definite.
+struct IncompleteCholesky {
+  std::size_t n = 0;
+  std::vector<int32_t> start, col;  // strictly lower part, columns ascending
+  std::vector<double> val, d;       // d = diagonal of the factor
+
+  void build(const Laplacian& L) {
+    n = L.n;
+    start.assign(n + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      int32_t c = 0;
+      for (int32_t t = L.start[i]; t < L.start[i + 1]; ++t) c += L.col[t] < static_cast<int32_t>(i);
+      start[i + 1] = start[i] + c;
+    }
+    col.assign(start[n], 0);
+    val.assign(start[n], 0);
+    d.assign(n, 0);
+    std::vector<std::pair<int32_t, double>> row;
+    for (std::size_t i = 0; i < n; ++i) {
+      row.clear();
+      for (int32_t t = L.start[i]; t < L.start[i + 1]; ++t)
+        if (L.col[t] < static_cast<int32_t>(i)) row.emplace_back(L.col[t], L.val[t]);
+      std::sort(row.begin(), row.end());
+      int32_t o = start[i];
+      for (const auto& e : row) col[o] = e.first, val[o++] = e.second;
+      double diag = L.diag[i];
+      for (int32_t a = start[i]; a < start[i + 1]; ++a) {
+        const int32_t j = col[a];
+        // l_ij = (a_ij − Σ_{k<j} l_ik l_jk) / d_j, merging the two sorted rows.
+        double s = val[a];
+        int32_t p = start[i], q = start[j];
+        while (p < a && q < start[j + 1]) {
+          if (col[p] == col[q]) s -= val[p++] * val[q++];
+          else if (col[p] < col[q]) ++p;
+          else ++q;
+        }
+        val[a] = s / d[j];
+        diag -= val[a] * val[a];
+      }
+      d[i] = diag > 1e-12 * L.diag[i] && diag > 0 ? std::sqrt(diag) : (L.diag[i] > 0 ? std::sqrt(L.diag[i]) : 1);
+    }
+  }
+
+  // z = (L Lᵀ)^{-1} r
+  void solve(const std::vector<double>& r, std::vector<double>& z) const {
+    z = r;
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = z[i];
+      for (int32_t a = start[i]; a < start[i + 1]; ++a) s -= val[a] * z[col[a]];
+      z[i] = s / d[i];
+    }
+    for (std::size_t i = n; i-- > 0;) {
+      const double zi = z[i] / d[i];
+      z[i] = zi;
+      for (int32_t a = start[i]; a < start[i + 1]; ++a) z[col[a]] -= val[a] * zi;
+    }
+  }
+};
+
+// Preconditioned CG for L x = r on the mean-zero subspace (the right-hand side is projected;
+// L's columns sum to zero, so the residual stays mean-zero). Returns the iteration count.
+int pcg(const Laplacian& L, const IncompleteCholesky& M, const std::vector<double>& rhs, double rtol, int max_iter,
+        std::vector<double>& x) {
+  const std::size_t n = L.n;
+  x.assign(n, 0);
+  std::vector<double> r = rhs, z(n), p(n), q(n);
+  remove_mean(r);
+  const double r0 = std::sqrt(dot(r, r));
+  if (!(r0 > 0)) return 0;
+  M.solve(r, z);
+  p = z;
+  double rz = dot(r, z);
+  int it = 0;
+  for (; it < max_iter; ++it) {
+    L.apply(p.data(), q.data());
+    const double pq = dot(p, q);
+    if (!(pq > 0)) break;
+    const double alpha = rz / pq;
+    double rr = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      x[i] += alpha * p[i];
+      r[i] -= alpha * q[i];
+      rr += r[i] * r[i];
+    }
+    if (std::sqrt(rr) <= rtol * r0) {
+      ++it;
+      break;
+    }
+    M.solve(r, z);
+    const double rz2 = dot(r, z);
+    const double beta = rz2 / rz;
+    rz = rz2;
+    for (std::size_t i = 0; i < n; ++i) p[i] = z[i] + beta * p[i];
+  }
+  remove_mean(x);
+  return it;
+}
+
+double max_rel_error(const std::vector<double>& m, const double* b) {
+  double e = 0;
+  for (std::size_t i = 0; i < m.size(); ++i) e = std::max(e, std::fabs(m[i] - b[i]) / b[i]);
+  return e;
+}
+
+double l2_error(const std::vector<double>& m, const double* b) {
+  double e = 0;
+  for (std::size_t i = 0; i < m.size(); ++i) e += (m[i] - b[i]) * (m[i] - b[i]);
+  return std::sqrt(e);
+}
+
+double min_of(const std::vector<double>& v) {
+  double m = std::numeric_limits<double>::infinity();
+  for (double x : v) m = std::min(m, x);
+  return m;
+}
+
+}  // namespace
+
+Status check_distinct_sites(const double* sites, std::size_t n, std::size_t d) {
+  std::vector<int32_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    for (std::size_t k = 0; k < d; ++k) {
+      if (sites[a * d + k] != sites[b * d + k]) return sites[a * d + k] < sites[b * d + k];
+    }
+    return a < b;
+  });
+  for (std::size_t t = 1; t < n; ++t) {
+    const int32_t a = order[t - 1], b = order[t];
+    bool same = true;
+    for (std::size_t k = 0; k < d && same; ++k) same = sites[a * d + k] == sites[b * d + k];
+    if (same) {
+      return Status::Error(Code::infeasible, "Sites " + std::to_string(std::min(a, b)) + " and " + std::to_string(std::max(a, b)) +
+                                                 " coincide; Laguerre cells cannot split their mass (merge them and add their masses)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status sdot_newton(const PowerDiagram& pd, const double* b, const double* w0, const NewtonOptions& opt,
+                   const std::atomic<bool>* cancel, const SdotProgress& progress, NewtonResult& out) {
+  const std::size_t n = pd.size();
+  const double* Y = pd.sites();
+  Status st = check_distinct_sites(Y, n, 2);
+  if (!st.ok()) return st;
+  out = NewtonResult();
+  std::vector<double> w(n, 0);
+  if (w0) std::copy(w0, w0 + n, w.begin());
+  remove_mean(w);
+  PowerDiagramOptions po;
+  po.want_cells = true;
+  PowerDiagramResult D;
+  st = pd.compute(w.data(), po, D);
+  if (!st.ok()) return st;
+
+  // Re-seed cells without mass: raise w_i until the nearest support point is inside cell i.
+  const double margin = 0.1 * pd.domain_area() / static_cast<double>(n);
+  for (int round = 0; round < 64 && n > 1; ++round) {
+    bool any = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (D.masses[i] > 0) continue;
+      any = true;
+      double qx, qy;
+      pd.support_point(Y[2 * i], Y[2 * i + 1], qx, qy);
+      double v = std::numeric_limits<double>::infinity();
+      for (std::size_t j = 0; j < n; ++j) {
+        if (j == i) continue;
+        const double dx = qx - Y[2 * j], dy = qy - Y[2 * j + 1];
+        v = std::min(v, dx * dx + dy * dy - w[j]);
+      }
+      const double dx = qx - Y[2 * i], dy = qy - Y[2 * i + 1];
+      w[i] = dx * dx + dy * dy - v + margin;
+    }
+    if (!any) break;
+    remove_mean(w);
+    st = pd.compute(w.data(), po, D);
+    if (!st.ok()) return st;
+  }
+
+  double minb = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < n; ++i) minb = std::min(minb, b[i]);
+  const double eps0 = 0.5 * std::min(minb, min_of(D.masses));
+  double err = max_rel_error(D.masses, b);
+  double l2 = l2_error(D.masses, b);
+  out.history.push_back(err);
+  const int cg_max = opt.cg_max_iter > 0 ? opt.cg_max_iter : static_cast<int>(20 * std::sqrt(static_cast<double>(n)) + 100);
+  Laplacian L;
+  IncompleteCholesky ic;
+  std::vector<double> rhs(n), delta(n), dperm, wt(n);
+  PowerDiagramResult Dt;
+  int it = 0;
+  if (!(eps0 > 0)) {
+    out.reason = "some cells have no mass at the initial weights";
+  } else {
+    for (;;) {
+      if (err <= opt.tol) {
+        out.converged = true;
+        break;
+      }
+      if (it >= opt.max_iter) {
+        out.reason = "maximum number of Newton iterations reached";
+        break;
+      }
+      if (cancel && cancel->load(std::memory_order_relaxed)) return Status::Error(Code::aborted, "The operation was aborted");
+      L.build(n, D, Y, pd.order());
+      for (std::size_t i = 0; i < n; ++i) rhs[L.pos[i]] = b[i] - D.masses[i];
+      ic.build(L);
+      // Inexact Newton: a loose inner solve far from the solution, tighter near it.
+      const double eta = std::min(opt.cg_tol, std::max(0.5 * opt.tol / err, std::min(0.1, err)));
+      out.cg_iterations += pcg(L, ic, rhs, eta, cg_max, dperm);
+      for (std::size_t i = 0; i < n; ++i) delta[i] = dperm[L.pos[i]];
+      double t = 1;
+      bool accepted = false;
+      for (int ls = 0; ls < 40; ++ls, t *= 0.5) {
+        for (std::size_t i = 0; i < n; ++i) wt[i] = w[i] + t * delta[i];
+        st = pd.compute(wt.data(), po, Dt);
+        if (!st.ok()) return st;
+        if (min_of(Dt.masses) >= eps0 && l2_error(Dt.masses, b) <= (1 - t / 2) * l2) {
+          accepted = true;
+          break;
+        }
+      }
+      if (!accepted) {
+        out.reason = "the line search found no acceptable step";
+        break;
+      }
+      ++it;
+      w = wt;
+      remove_mean(w);
+      std::swap(D, Dt);
+      err = max_rel_error(D.masses, b);
+      l2 = l2_error(D.masses, b);
+      out.history.push_back(err);
+      if (progress) progress(it, err, t, out.cg_iterations);
+    }
+  }
+  out.iterations = it;
+  out.max_rel_error = err;
+  out.weights = w;
+  double cost = 0;
+  for (double c : D.costs) cost += c;
+  out.cost = cost;
+  out.diagram = std::move(D);
+  return Status::Ok();
+}
+
+Status sdot_lloyd(const double* sites0, std::size_t n, const double* b, const double* domain, std::size_t nv,
+                  const Density2D& density, const LloydOptions& opt, const std::atomic<bool>* cancel,
+                  const SdotProgress& progress, LloydResult& out) {
+  out = LloydResult();
+  out.sites.assign(sites0, sites0 + 2 * n);
+  std::vector<double> w(n, 0);
+  for (int it = 0;; ++it) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) return Status::Error(Code::aborted, "The operation was aborted");
+    PowerDiagram pd;
+    Status st = pd.init(out.sites.data(), n, domain, nv, density);
+    if (!st.ok()) return st;
+    NewtonResult nr;
+    st = sdot_newton(pd, b, w.data(), opt.newton, cancel, SdotProgress(), nr);
+    if (!st.ok()) return st;
+    w = nr.weights;
+    if (it >= opt.iterations) {
+      out.iterations = it;
+      out.weights = w;
+      out.last = std::move(nr);
+      return Status::Ok();
+    }
+    double move = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double dx = nr.diagram.centroids[2 * i] - out.sites[2 * i], dy = nr.diagram.centroids[2 * i + 1] - out.sites[2 * i + 1];
+      move = std::max(move, std::sqrt(dx * dx + dy * dy));
+    }
+    out.movement.push_back(move);
+    // Moving a site onto another one would make the problem degenerate: keep the old position then.
+    std::vector<double> next(nr.diagram.centroids);
+    out.sites.swap(next);
+    if (!check_distinct_sites(out.sites.data(), n, 2).ok()) {
+      out.sites.swap(next);
+      out.iterations = it;
+      out.weights = w;
+      out.last = std::move(nr);
+      return Status::Ok();
+    }
+    if (progress) progress(it + 1, nr.max_rel_error, move, nr.iterations);
+  }
+}
+
+}  // namespace advect

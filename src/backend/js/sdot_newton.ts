@@ -1,0 +1,346 @@
+/**
+ * Pure-TypeScript twin of native/src/sdot_newton.cc: damped Newton (Kitagawa–Mérigot–Thibert)
+ * with an IC(0)-preconditioned CG on the mass Laplacian, and Lloyd iterations. Generators yield
+ * one progress record per Newton step (per Lloyd iteration for lloyd).
+ */
+import { AdvectError } from '../../errors.js';
+import { type DiagramOut, PowerDiagram, type Density2D } from './sdot_geometry.js';
+
+export interface NewtonOpts {
+  tol: number;
+  maxIter: number;
+  cgTol: number;
+}
+
+export interface NewtonOut {
+  weights: Float64Array;
+  history: Float64Array;
+  iterations: number;
+  cgIterations: number;
+  maxRelMassError: number;
+  converged: boolean;
+  reason: string;
+  cost: number;
+  diagram: DiagramOut;
+}
+
+class Laplacian {
+  n = 0;
+  start = new Int32Array(1);
+  col = new Int32Array(0);
+  val = new Float64Array(0);
+  diag = new Float64Array(0);
+  pos = new Int32Array(0);
+
+  build(n: number, D: DiagramOut, Y: Float64Array, order: Int32Array): void {
+    this.n = n;
+    const pos = (this.pos = new Int32Array(n));
+    for (let r = 0; r < n; r++) pos[order[r]] = r;
+    const start = (this.start = new Int32Array(n + 1));
+    const diag = (this.diag = new Float64Array(n));
+    const ne = D.edgeI.length;
+    const c = new Float64Array(ne);
+    for (let e = 0; e < ne; e++) {
+      const a = D.edgeI[e], b = D.edgeJ[e];
+      const dx = Y[2 * a] - Y[2 * b], dy = Y[2 * a + 1] - Y[2 * b + 1];
+      c[e] = D.edgeFacet[e] / (2 * Math.sqrt(dx * dx + dy * dy));
+      start[pos[a] + 1]++;
+      start[pos[b] + 1]++;
+    }
+    for (let i = 0; i < n; i++) start[i + 1] += start[i];
+    const col = (this.col = new Int32Array(start[n]));
+    const val = (this.val = new Float64Array(start[n]));
+    const fill = start.slice(0, n);
+    for (let e = 0; e < ne; e++) {
+      const i = pos[D.edgeI[e]], j = pos[D.edgeJ[e]];
+      col[fill[i]] = j;
+      val[fill[i]++] = -c[e];
+      col[fill[j]] = i;
+      val[fill[j]++] = -c[e];
+      diag[i] += c[e];
+      diag[j] += c[e];
+    }
+  }
+
+  apply(x: Float64Array, y: Float64Array): void {
+    const { n, start, col, val, diag } = this;
+    for (let i = 0; i < n; i++) {
+      let s = diag[i] * x[i];
+      for (let t = start[i]; t < start[i + 1]; t++) s += val[t] * x[col[t]];
+      y[i] = s;
+    }
+  }
+}
+
+class IncompleteCholesky {
+  n = 0;
+  start = new Int32Array(1);
+  col = new Int32Array(0);
+  val = new Float64Array(0);
+  d = new Float64Array(0);
+
+  build(L: Laplacian): void {
+    const n = (this.n = L.n);
+    const start = (this.start = new Int32Array(n + 1));
+    for (let i = 0; i < n; i++) {
+      let c = 0;
+      for (let t = L.start[i]; t < L.start[i + 1]; t++) if (L.col[t] < i) c++;
+      start[i + 1] = start[i] + c;
+    }
+    const col = (this.col = new Int32Array(start[n]));
+    const val = (this.val = new Float64Array(start[n]));
+    const d = (this.d = new Float64Array(n));
+    const row: Array<[number, number]> = [];
+    for (let i = 0; i < n; i++) {
+      row.length = 0;
+      for (let t = L.start[i]; t < L.start[i + 1]; t++) if (L.col[t] < i) row.push([L.col[t], L.val[t]]);
+      row.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      let o = start[i];
+      for (const [cc, vv] of row) (col[o] = cc), (val[o++] = vv);
+      let diag = L.diag[i];
+      for (let a = start[i]; a < start[i + 1]; a++) {
+        const j = col[a];
+        let s = val[a];
+        let p = start[i], q = start[j];
+        while (p < a && q < start[j + 1]) {
+          if (col[p] === col[q]) s -= val[p++] * val[q++];
+          else if (col[p] < col[q]) p++;
+          else q++;
+        }
+        val[a] = s / d[j];
+        diag -= val[a] * val[a];
+      }
+      d[i] = diag > 1e-12 * L.diag[i] && diag > 0 ? Math.sqrt(diag) : L.diag[i] > 0 ? Math.sqrt(L.diag[i]) : 1;
+    }
+  }
+
+  solve(r: Float64Array, z: Float64Array): void {
+    const { n, start, col, val, d } = this;
+    z.set(r);
+    for (let i = 0; i < n; i++) {
+      let s = z[i];
+      for (let a = start[i]; a < start[i + 1]; a++) s -= val[a] * z[col[a]];
+      z[i] = s / d[i];
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      const zi = z[i] / d[i];
+      z[i] = zi;
+      for (let a = start[i]; a < start[i + 1]; a++) z[col[a]] -= val[a] * zi;
+    }
+  }
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function removeMean(v: Float64Array): void {
+  if (v.length === 0) return;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  s /= v.length;
+  for (let i = 0; i < v.length; i++) v[i] -= s;
+}
+
+function pcg(L: Laplacian, M: IncompleteCholesky, rhs: Float64Array, rtol: number, maxIter: number, x: Float64Array): number {
+  const n = L.n;
+  x.fill(0);
+  const r = Float64Array.from(rhs), z = new Float64Array(n), q = new Float64Array(n);
+  removeMean(r);
+  const r0 = Math.sqrt(dot(r, r));
+  if (!(r0 > 0)) return 0;
+  M.solve(r, z);
+  const p = Float64Array.from(z);
+  let rz = dot(r, z);
+  let it = 0;
+  for (; it < maxIter; it++) {
+    L.apply(p, q);
+    const pq = dot(p, q);
+    if (!(pq > 0)) break;
+    const alpha = rz / pq;
+    let rr = 0;
+    for (let i = 0; i < n; i++) {
+      x[i] += alpha * p[i];
+      r[i] -= alpha * q[i];
+      rr += r[i] * r[i];
+    }
+    if (Math.sqrt(rr) <= rtol * r0) {
+      it++;
+      break;
+    }
+    M.solve(r, z);
+    const rz2 = dot(r, z);
+    const beta = rz2 / rz;
+    rz = rz2;
+    for (let i = 0; i < n; i++) p[i] = z[i] + beta * p[i];
+  }
+  removeMean(x);
+  return it;
+}
+
+const maxRel = (m: Float64Array, b: Float64Array) => {
+  let e = 0;
+  for (let i = 0; i < m.length; i++) e = Math.max(e, Math.abs(m[i] - b[i]) / b[i]);
+  return e;
+};
+const l2 = (m: Float64Array, b: Float64Array) => {
+  let e = 0;
+  for (let i = 0; i < m.length; i++) e += (m[i] - b[i]) * (m[i] - b[i]);
+  return Math.sqrt(e);
+};
+const minOf = (v: Float64Array) => {
+  let m = Infinity;
+  for (let i = 0; i < v.length; i++) m = Math.min(m, v[i]);
+  return m;
+};
+
+/** Throws ADVECT_INFEASIBLE when two sites coincide (same message as the native core). */
+export function checkDistinctSites(sites: ArrayLike<number>, n: number, d: number): void {
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => {
+    for (let k = 0; k < d; k++) if (sites[a * d + k] !== sites[b * d + k]) return sites[a * d + k] < sites[b * d + k] ? -1 : 1;
+    return a - b;
+  });
+  for (let t = 1; t < n; t++) {
+    const a = order[t - 1], b = order[t];
+    let same = true;
+    for (let k = 0; k < d && same; k++) same = sites[a * d + k] === sites[b * d + k];
+    if (same) {
+      throw new AdvectError('ADVECT_INFEASIBLE',
+        `Sites ${Math.min(a, b)} and ${Math.max(a, b)} coincide; Laguerre cells cannot split their mass (merge them and add their masses)`);
+    }
+  }
+}
+
+export function* newtonGen(pd: PowerDiagram, b: Float64Array, w0: Float64Array | null, opt: NewtonOpts): Generator<number[], NewtonOut, void> {
+  const n = pd.n, Y = pd.sites;
+  checkDistinctSites(Y, n, 2);
+  let w = new Float64Array(n);
+  if (w0) w.set(w0);
+  removeMean(w);
+  let D = pd.compute(w);
+  const margin = (0.1 * pd.domainArea) / n;
+  for (let round = 0; round < 64 && n > 1; round++) {
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      if (D.masses[i] > 0) continue;
+      any = true;
+      const [qx, qy] = pd.supportPoint(Y[2 * i], Y[2 * i + 1]);
+      let v = Infinity;
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        const dx = qx - Y[2 * j], dy = qy - Y[2 * j + 1];
+        v = Math.min(v, dx * dx + dy * dy - w[j]);
+      }
+      const dx = qx - Y[2 * i], dy = qy - Y[2 * i + 1];
+      w[i] = dx * dx + dy * dy - v + margin;
+    }
+    if (!any) break;
+    removeMean(w);
+    D = pd.compute(w);
+  }
+  let minb = Infinity;
+  for (let i = 0; i < n; i++) minb = Math.min(minb, b[i]);
+  const eps0 = 0.5 * Math.min(minb, minOf(D.masses));
+  let err = maxRel(D.masses, b);
+  let e2 = l2(D.masses, b);
+  const history = [err];
+  const cgMax = Math.trunc(20 * Math.sqrt(n) + 100);
+  const L = new Laplacian(), ic = new IncompleteCholesky();
+  const rhs = new Float64Array(n), delta = new Float64Array(n), dperm = new Float64Array(n);
+  let it = 0, cgIterations = 0, converged = false, reason = '';
+  if (!(eps0 > 0)) {
+    reason = 'some cells have no mass at the initial weights';
+  } else {
+    for (;;) {
+      if (err <= opt.tol) {
+        converged = true;
+        break;
+      }
+      if (it >= opt.maxIter) {
+        reason = 'maximum number of Newton iterations reached';
+        break;
+      }
+      L.build(n, D, Y, pd.order);
+      for (let i = 0; i < n; i++) rhs[L.pos[i]] = b[i] - D.masses[i];
+      ic.build(L);
+      const eta = Math.min(opt.cgTol, Math.max((0.5 * opt.tol) / err, Math.min(0.1, err)));
+      cgIterations += pcg(L, ic, rhs, eta, cgMax, dperm);
+      for (let i = 0; i < n; i++) delta[i] = dperm[L.pos[i]];
+      let t = 1;
+      let accepted: { wt: Float64Array; Dt: DiagramOut } | null = null;
+      for (let ls = 0; ls < 40; ls++, t *= 0.5) {
+        const wt = new Float64Array(n);
+        for (let i = 0; i < n; i++) wt[i] = w[i] + t * delta[i];
+        const Dt = pd.compute(wt);
+        if (minOf(Dt.masses) >= eps0 && l2(Dt.masses, b) <= (1 - t / 2) * e2) {
+          accepted = { wt, Dt };
+          break;
+        }
+      }
+      if (!accepted) {
+        reason = 'the line search found no acceptable step';
+        break;
+      }
+      it++;
+      w = accepted.wt;
+      removeMean(w);
+      D = accepted.Dt;
+      err = maxRel(D.masses, b);
+      e2 = l2(D.masses, b);
+      history.push(err);
+      yield [it, err, t, cgIterations];
+    }
+  }
+  let cost = 0;
+  for (let i = 0; i < n; i++) cost += D.costs[i];
+  return {
+    weights: w, history: Float64Array.from(history), iterations: it, cgIterations, maxRelMassError: err, converged, reason, cost, diagram: D,
+  };
+}
+
+export interface LloydOut {
+  sites: Float64Array;
+  movement: Float64Array;
+  iterations: number;
+  last: NewtonOut;
+}
+
+export function* lloydGen(
+  sites0: Float64Array, n: number, b: Float64Array, domain: Float64Array, nv: number, density: Density2D,
+  opt: NewtonOpts & { iterations: number },
+): Generator<number[], LloydOut, void> {
+  let sites = Float64Array.from(sites0);
+  let w: Float64Array = new Float64Array(n);
+  const movement: number[] = [];
+  for (let it = 0; ; it++) {
+    const pd = new PowerDiagram(sites, n, domain, nv, density);
+    const nr = drain(newtonGen(pd, b, w, opt));
+    w = nr.weights;
+    if (it >= opt.iterations) return { sites, movement: Float64Array.from(movement), iterations: it, last: nr };
+    let move = 0;
+    const C = nr.diagram.centroids;
+    for (let i = 0; i < n; i++) {
+      const dx = C[2 * i] - sites[2 * i], dy = C[2 * i + 1] - sites[2 * i + 1];
+      move = Math.max(move, Math.sqrt(dx * dx + dy * dy));
+    }
+    movement.push(move);
+    const next = Float64Array.from(C);
+    try {
+      checkDistinctSites(next, n, 2);
+    } catch {
+      return { sites, movement: Float64Array.from(movement), iterations: it, last: nr };
+    }
+    sites = next;
+    yield [it + 1, nr.maxRelMassError, move, nr.iterations];
+  }
+}
+
+function drain<R>(g: Generator<number[], R, void>): R {
+  for (;;) {
+    const s = g.next();
+    if (s.done) return s.value;
+  }
+}
