@@ -95,7 +95,7 @@ void attention_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::s
       }
     });
     std::vector<T> kT = transpose_pad(kk.data(), n, r, ldk);
-    parallel_for(n, grain_for(2 * n * (r + d)), [&](std::size_t, std::size_t lo, std::size_t hi) {
+    parallel_for(n, std::max<std::size_t>(48, grain_for(2 * n * (r + d))), [&](std::size_t, std::size_t lo, std::size_t hi) {
       fn(q.data(), r, kT.data(), ldk, n, lw.data(), v.data(), d, beta, lo, hi, out);
     });
   }

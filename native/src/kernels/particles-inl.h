@@ -150,12 +150,117 @@ static bool post_row(const T* z, const T* CT, std::size_t ldk, std::size_t K, st
   return true;
 }
 
+// Register-blocked flash attention for dv = NV·W: R query rows at a time; per key tile the
+// scores are an R×JV-vector micro-GEMM (keys along lanes), the softmax update is online per
+// row, and P·V keeps the R×NV output vectors in registers while streaming V rows once.
+template <class T, int R, int NV>
+static void attn_rows_blocked(const T* q, std::size_t r, const T* kT, std::size_t ldk, std::size_t m,
+                              const T* lw, const T* v, T beta, std::size_t lo, std::size_t hi, T* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  constexpr std::size_t dv = std::size_t(NV) * W;
+  constexpr int JV = (ADVECT_VBYTES == 64) ? 4 : 2;
+  alignas(64) T sc[R][kTileA];
+  alignas(64) T acc[R][dv];
+  for (std::size_t i0 = lo; i0 < hi; i0 += R) {
+    const std::size_t nr = std::min<std::size_t>(R, hi - i0);
+    T mrun[R], srun[R];
+    const T* qa[R];
+    for (int a = 0; a < R; ++a) {
+      mrun[a] = -__builtin_inf();
+      srun[a] = 0;
+      qa[a] = q + (i0 + std::min<std::size_t>(std::size_t(a), nr - 1)) * r;
+      for (std::size_t k = 0; k < dv; ++k) acc[a][k] = 0;
+    }
+    for (std::size_t j0 = 0; j0 < m; j0 += kTileA) {
+      const std::size_t len = std::min(kTileA, m - j0);
+      const std::size_t padded = (len + W - 1) / W * W;
+      std::size_t j = 0;
+      for (; j + JV * W <= padded; j += JV * W) {
+        V s[R][JV];
+        for (int a = 0; a < R; ++a)
+          for (int u = 0; u < JV; ++u) s[a][u] = vsplat<V>(T(0));
+        const T* kb = kT + j0 + j;
+        for (std::size_t k = 0; k < r; ++k) {
+          V kk[JV];
+          for (int u = 0; u < JV; ++u) kk[u] = vload<V>(kb + k * ldk + u * W);
+          for (int a = 0; a < R; ++a) {
+            const V qb = vsplat<V>(qa[a][k]);
+            for (int u = 0; u < JV; ++u) s[a][u] += qb * kk[u];
+          }
+        }
+        for (int u = 0; u < JV; ++u) {
+          const V l = vload<V>(lw + j0 + j + u * W);
+          for (int a = 0; a < R; ++a) vstore(sc[a] + j + u * W, s[a][u] * beta + l);
+        }
+      }
+      for (; j < padded; j += W) {
+        V s[R];
+        for (int a = 0; a < R; ++a) s[a] = vsplat<V>(T(0));
+        for (std::size_t k = 0; k < r; ++k) {
+          const V kk = vload<V>(kT + k * ldk + j0 + j);
+          for (int a = 0; a < R; ++a) s[a] += vsplat<V>(qa[a][k]) * kk;
+        }
+        const V l = vload<V>(lw + j0 + j);
+        for (int a = 0; a < R; ++a) vstore(sc[a] + j, s[a] * beta + l);
+      }
+      for (std::size_t a = 0; a < R; ++a) {
+        if (a >= nr) {
+          for (std::size_t jj = 0; jj < padded; ++jj) sc[a][jj] = 0;
+          continue;
+        }
+        V vm = vsplat<V>(T(-__builtin_inf()));
+        for (std::size_t jj = 0; jj < padded; jj += W) vm = vmax(vload<V>(sc[a] + jj), vm);
+        const T tm = hmax<T>(vm);
+        if (!(tm > -__builtin_inf())) {
+          for (std::size_t jj = 0; jj < padded; ++jj) sc[a][jj] = 0;
+          continue;
+        }
+        if (tm > mrun[a]) {
+          const T f = sexp<T>(mrun[a] - tm);
+          srun[a] *= f;
+          for (std::size_t k = 0; k < dv; ++k) acc[a][k] *= f;
+          mrun[a] = tm;
+        }
+        const V mm = vsplat<V>(mrun[a]);
+        V vs = vsplat<V>(T(0));
+        for (std::size_t jj = 0; jj < padded; jj += W) {
+          const V e = vexp(vload<V>(sc[a] + jj) - mm);
+          vs += e;
+          vstore(sc[a] + jj, e);
+        }
+        srun[a] += hsum<T>(vs);
+      }
+      V ac[R][NV];
+      for (int a = 0; a < R; ++a)
+        for (int u = 0; u < NV; ++u) ac[a][u] = vload<V>(acc[a] + u * W);
+      for (std::size_t jj = 0; jj < len; ++jj) {
+        const T* vj = v + (j0 + jj) * dv;
+        V vv[NV];
+        for (int u = 0; u < NV; ++u) vv[u] = vload<V>(vj + u * W);
+        for (int a = 0; a < R; ++a) {
+          const V p = vsplat<V>(sc[a][jj]);
+          for (int u = 0; u < NV; ++u) ac[a][u] += p * vv[u];
+        }
+      }
+      for (int a = 0; a < R; ++a)
+        for (int u = 0; u < NV; ++u) vstore(acc[a] + u * W, ac[a][u]);
+    }
+    for (std::size_t a = 0; a < nr; ++a) {
+      T* oi = out + (i0 + a) * dv;
+      const T inv = srun[a] > 0 ? T(1) / srun[a] : T(0);
+      for (std::size_t k = 0; k < dv; ++k) oi[k] += acc[a][k] * inv;
+    }
+  }
+}
+
 // Flash-attention block: rows [lo, hi) of out (n×dv) += Σ_j softmax_j(beta<q_i,k_j> + lw_j) v_j.
 // q: n×r row-major; kT: r×ldk (keys transposed, zero padded); lw: ldk (padding -inf);
-// v: m×dv row-major. Queries are processed kRowsA at a time so each key tile is reused.
+// v: m×dv row-major. Uses the register-blocked kernel when dv is 1, 2, 4 or 8 vectors;
+// otherwise queries are processed kRowsA at a time so each key tile is reused.
 static constexpr std::size_t kRowsA = 4;
 template <class T>
-static void attn_rows(const T* q, std::size_t r, const T* kT, std::size_t ldk, std::size_t m, const T* lw,
+static void attn_rows_generic(const T* q, std::size_t r, const T* kT, std::size_t ldk, std::size_t m, const T* lw,
                       const T* v, std::size_t dv, T beta, std::size_t lo, std::size_t hi, T* out) {
   typedef typename VecOf<T>::type V;
   constexpr std::size_t W = VecOf<T>::lanes;
@@ -223,4 +328,21 @@ static void attn_rows(const T* q, std::size_t r, const T* kT, std::size_t ldk, s
       for (std::size_t k = 0; k < dv; ++k) oi[k] += ac[k] * inv;
     }
   }
+}
+
+template <class T>
+static void attn_rows(const T* q, std::size_t r, const T* kT, std::size_t ldk, std::size_t m, const T* lw,
+                      const T* v, std::size_t dv, T beta, std::size_t lo, std::size_t hi, T* out) {
+  constexpr std::size_t W = VecOf<T>::lanes;
+  constexpr int B = (ADVECT_VBYTES == 64) ? 24 : 12;  // accumulator registers
+  if (dv % W == 0) {
+    switch (dv / W) {
+      case 1: return attn_rows_blocked<T, (B >= 8 ? 8 : B), 1>(q, r, kT, ldk, m, lw, v, beta, lo, hi, out);
+      case 2: return attn_rows_blocked<T, B / 2 >= 8 ? 8 : B / 2, 2>(q, r, kT, ldk, m, lw, v, beta, lo, hi, out);
+      case 4: return attn_rows_blocked<T, B / 4, 4>(q, r, kT, ldk, m, lw, v, beta, lo, hi, out);
+      case 8: return attn_rows_blocked<T, B / 8 >= 1 ? B / 8 : 1, 8>(q, r, kT, ldk, m, lw, v, beta, lo, hi, out);
+      default: break;
+    }
+  }
+  attn_rows_generic(q, r, kT, ldk, m, lw, v, dv, beta, lo, hi, out);
 }
