@@ -114,3 +114,43 @@ describe('1-D properties', () => {
     );
   });
 });
+
+describe('exact family parity (native vs js twin) and thread determinism', () => {
+  it('w1d and sliced are bitwise equal across backends (p = 1, 2), within 1e-15 for p = 1.5 (pow)', async () => {
+    const { nativeBackend, jsBackend, withThreads } = await import('./helpers/native.js');
+    const u = normal(31, 3000), v = uniform(32, 2100, -1, 2);
+    const uw = uniform(33, 3000, 0.1, 1), vw = uniform(34, 2100, 0.1, 1);
+    const su = uw.reduce((s, t) => s + t, 0), sv = vw.reduce((s, t) => s + t, 0);
+    const a = uw.map((t) => t / su), b = vw.map((t) => t / sv);
+    for (const [w1, w2] of [[null, null], [a, b]] as const) {
+      for (const p of [1, 2]) expect(nativeBackend.exact.w1d(u, w1, v, w2, p)).toBe(jsBackend.exact.w1d(u, w1, v, w2, p));
+      expect(maxRelDiff([nativeBackend.exact.w1d(u, w1, v, w2, 1.5)], [jsBackend.exact.w1d(u, w1, v, w2, 1.5)])).toBeLessThan(1e-15);
+    }
+    const d = 4, K = 9, n = 300, m = 250;
+    const X = normal(35, n * d), Y = uniform(36, m * d);
+    const P = normal(37, d * K);
+    const run = (be: typeof nativeBackend, xs: Float64Array | Float32Array, ys: Float64Array | Float32Array, aa: Float64Array | null, bb: Float64Array | null) => {
+      const out = new Float64Array(K);
+      be.exact.sliced(xs, n, ys, m, d, P, K, aa, bb, 2, out);
+      return Array.from(out);
+    };
+    expect(run(nativeBackend, X, Y, null, null)).toEqual(run(jsBackend, X, Y, null, null));
+    const aw = a.subarray(0, n).map((t) => t), bw = b.subarray(0, m).map((t) => t);
+    expect(run(nativeBackend, X, Y, aw, bw)).toEqual(run(jsBackend, X, Y, aw, bw));
+    expect(run(nativeBackend, Float32Array.from(X), Float32Array.from(Y), null, null)).toEqual(run(jsBackend, Float32Array.from(X), Float32Array.from(Y), null, null));
+    const one = withThreads(1, () => run(nativeBackend, X, Y, aw, bw));
+    const two = withThreads(2, () => run(nativeBackend, X, Y, aw, bw));
+    expect(one).toEqual(two);
+  });
+
+  it('raw native argument checks', async () => {
+    const { nativeBackend } = await import('./helpers/native.js');
+    const f = (k: number) => new Float64Array(k).fill(1);
+    expect(() => nativeBackend.exact.w1d(new Float64Array(0), null, f(2), null, 1)).toThrow('Expected at least one value for u');
+    expect(() => nativeBackend.exact.w1d(f(2), f(3), f(2), null, 1)).toThrow('Expected length 2 for uw');
+    expect(() => nativeBackend.exact.w1d(f(2), null, f(2), null, 0)).toThrow('Expected p > 0 for p');
+    expect(() => nativeBackend.exact.w1d(f(2), Float64Array.of(1, -1), f(2), null, 1)).toThrow('Expected non-negative finite weights for uw');
+    expect(() => nativeBackend.exact.sliced(f(4), 2, new Float32Array(4), 2, 2, f(2), 1, null, null, 2, f(1))).toThrow(TypeError);
+    expect(() => nativeBackend.exact.sliced(f(4), 2, f(4), 2, 2, f(3), 1, null, null, 2, f(1))).toThrow('Expected length 2 for P');
+  });
+});

@@ -45,6 +45,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_core(env, exports);
   register_sinkhorn(env, exports);
   register_emd(env, exports);
+  register_exact(env, exports);
   register_particles(env, exports);
   register_sdot(env, exports);
   return exports;

@@ -6,6 +6,7 @@
 namespace advect_napi {
 void register_core(Napi::Env env, Napi::Object exports);
 void register_emd(Napi::Env env, Napi::Object exports);
+void register_exact(Napi::Env env, Napi::Object exports);
 void register_particles(Napi::Env env, Napi::Object exports);
 void register_sinkhorn(Napi::Env env, Napi::Object exports);
 void register_sdot(Napi::Env env, Napi::Object exports);

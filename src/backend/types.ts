@@ -7,6 +7,8 @@
  * exactly these functions, so `native.ts` passes them through; `js/` mirrors them.
  */
 import type { FloatArray } from '../types.js';
+import type { EmdOps } from './emd.js';
+import type { ExactOps } from './exact.js';
 import type { SinkhornOps } from './sinkhorn.js';
 import type { ParticlesOps } from './particles.js';
 import type { SdotOps } from './sdot.js';
@@ -65,6 +67,8 @@ export interface Backend {
   info(): NativeInfo;
   setThreads(n: number): number;
   readonly core: CoreOps;
+  readonly emd: EmdOps;
+  readonly exact: ExactOps;
   readonly sinkhorn: SinkhornOps;
   readonly particles: ParticlesOps;
   readonly sdot: SdotOps;

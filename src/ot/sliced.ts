@@ -4,13 +4,15 @@
  *   SW_p = (mean_k W_p^p(θ_k·X_s, θ_k·X_t))^(1/p),   max-SW_p = (max_k W_p^p(θ_k·X_s, θ_k·X_t))^(1/p),
  * with directions θ_k either given (a d×K matrix whose columns are the directions, POT's layout)
  * or drawn uniformly on the sphere from a seeded generator. Each slice is an exact 1-D OT
- * (wasserstein1d), so the cost is O(K (n + m) log(n + m)).
+ * (wasserstein1d), so the cost is O(K (n + m) log(n + m)); the native backend splits the directions
+ * over threads (results identical for every thread count).
  */
 import { rangeError } from '../errors.js';
-import type { Matrix, MatrixLike, VectorLike } from '../types.js';
+import type { FloatArray, Matrix, MatrixLike, VectorLike } from '../types.js';
 import { gaussian, mulberry32 } from '../util/random.js';
 import { assertWeights, finiteNumber, nonNegativeInteger, options, positiveInteger, sameCols, toMatrix, toVector } from '../validate.js';
-import { sort1d, wasserstein1dSorted } from './wasserstein1d.js';
+import { backend } from '../backend/index.js';
+import { callNative } from '../jobs.js';
 
 export interface SlicedOptions {
   a?: VectorLike;
@@ -78,19 +80,12 @@ function projectedEmds(xs: MatrixLike, xt: MatrixLike, opts: unknown): { emds: F
   if (b) assertWeights(b, 'b');
   const K = P.cols;
   const emds = new Float64Array(K);
-  const px = new Float64Array(X.rows), py = new Float64Array(Y.rows);
-  const project = (M: Matrix, k: number, out: Float64Array) => {
-    for (let i = 0; i < M.rows; i++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += M.data[i * d + c] * P.data[c * K + k];
-      out[i] = s;
-    }
-  };
-  for (let k = 0; k < K; k++) {
-    project(X, k, px);
-    project(Y, k, py);
-    emds[k] = wasserstein1dSorted(sort1d(px, a), sort1d(py, b), p);
-  }
+  const f64 = (v: FloatArray | null) => (v === null || v instanceof Float64Array ? v : Float64Array.from(v));
+  const Pd = f64(P.data) as Float64Array;
+  // Mixed dtypes (float32 with a number[][] converted to float64) are widened to float64.
+  const mixed = X.data instanceof Float32Array !== Y.data instanceof Float32Array;
+  const xd = mixed ? Float64Array.from(X.data) : X.data, yd = mixed ? Float64Array.from(Y.data) : Y.data;
+  callNative(() => backend().exact.sliced(xd, X.rows, yd, Y.rows, d, Pd, K, f64(a), f64(b), p, emds));
   return { emds, p, P };
 }
 

@@ -5,11 +5,14 @@
  *   ∫_0^1 |F⁻¹(q) − G⁻¹(q)|^p dq, evaluated exactly on the merged breakpoints of the two
  *   cumulative weight functions (quantiles F⁻¹(q) = x_(k) with k the first index where the
  *   cumulative weight reaches q).
+ *   Runs in the `exact` backend family (native: C++ sort and merge; js: the TS twin).
  * - `emd1d(x, y, a?, b?, opts)`: the monotone (north-west corner on sorted values) plan, which is
  *   optimal for every convex cost of x − y (POT's `ot.emd_1d`), and its cost.
  * Computation is float64 whatever the input dtype; weights default to uniform.
  */
+import { backend } from '../backend/index.js';
 import { guardAllocation } from '../engine.js';
+import { callNative } from '../jobs.js';
 import { rangeError } from '../errors.js';
 import type { FloatArray, Matrix, VectorLike } from '../types.js';
 import { assertWeights, finiteNumber, oneOf, options, toVector } from '../validate.js';
@@ -38,34 +41,6 @@ export function sort1d(values: ArrayLike<number>, weights: ArrayLike<number> | n
     w[k] = weights ? weights[perm[k]] : 1 / n;
   }
   return { values: v, weights: w, perm };
-}
-
-/**
- * W_p^p between two sorted weighted samples (the core of wasserstein1d and of sliced Wasserstein).
- * POT's algorithm: merged cumulative weights qs, quantiles by left-sided search, Σ Δq·|Δx|^p.
- */
-export function wasserstein1dSorted(u: Sorted1d, v: Sorted1d, p: number): number {
-  const n = u.values.length, m = v.values.length;
-  const cu = new Float64Array(n), cv = new Float64Array(m);
-  let s = 0;
-  for (let i = 0; i < n; i++) cu[i] = s += u.weights[i];
-  s = 0;
-  for (let j = 0; j < m; j++) cv[j] = s += v.weights[j];
-  // Merge the two sorted cumulative arrays; for each breakpoint q, the quantile index is the first
-  // k with c[k] >= q (numpy searchsorted 'left'), clipped to the last index.
-  let i = 0, j = 0, iu = 0, iv = 0, prev = 0, total = 0;
-  const p1 = p === 1;
-  for (let k = 0; k < n + m; k++) {
-    let q: number;
-    if (j >= m || (i < n && cu[i] <= cv[j])) q = cu[i++];
-    else q = cv[j++];
-    while (iu < n - 1 && cu[iu] < q) iu++;
-    while (iv < m - 1 && cv[iv] < q) iv++;
-    const d = Math.abs(u.values[iu] - v.values[iv]);
-    total += (q - prev) * (p1 ? d : d ** p);
-    prev = q;
-  }
-  return total;
 }
 
 function weightsOpt(w: unknown, k: number, name: string): FloatArray | null {
@@ -97,7 +72,9 @@ export function wasserstein1d(
 ): number {
   const xv = samples(x, 'x'), yv = samples(y, 'y');
   const aw = weightsOpt(a, xv.length, 'a'), bw = weightsOpt(b, yv.length, 'b');
-  return wasserstein1dSorted(sort1d(xv, aw), sort1d(yv, bw), exponent(p));
+  const f64 = (v: FloatArray | null) => (v === null || v instanceof Float64Array ? v : Float64Array.from(v));
+  const pv = exponent(p);
+  return callNative(() => backend().exact.w1d(f64(xv) as Float64Array, f64(aw), f64(yv) as Float64Array, f64(bw), pv));
 }
 
 function sum(a: ArrayLike<number>): number {

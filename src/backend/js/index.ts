@@ -2,6 +2,8 @@
 import { availableParallelism } from 'node:os';
 import type { Backend, NativeInfo } from '../types.js';
 import { jsCore } from './core.js';
+import { jsEmd } from './emd.js';
+import { jsExact } from './exact.js';
 import { jsSinkhorn } from './sinkhorn.js';
 import { jsParticles } from './particles.js';
 import { jsSdot } from './sdot.js';
@@ -21,6 +23,8 @@ export const jsBackend: Backend = {
   info,
   setThreads: () => 1,
   core: jsCore,
+  emd: jsEmd,
+  exact: jsExact,
   sinkhorn: jsSinkhorn,
   particles: jsParticles,
   sdot: jsSdot,
