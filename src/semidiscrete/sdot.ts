@@ -193,7 +193,8 @@ function prepare(sites: MatrixLike, opts: unknown) {
   return { p, b, w0, raw: { tol, maxIter, cgTol } };
 }
 
-function newtonResult(raw: SdotNewtonRaw, dtype: DType, n: number): SemiDiscreteResult {
+/** Builds the public result from a raw Newton result (shared with lloyd). */
+export function semiDiscreteResultFromRaw(raw: SdotNewtonRaw, dtype: DType, n: number): SemiDiscreteResult {
   const d = diagramResult(raw.diagram, dtype, n);
   return {
     ...d,
@@ -217,7 +218,7 @@ function newtonResult(raw: SdotNewtonRaw, dtype: DType, n: number): SemiDiscrete
 export function semiDiscreteOT(sites: MatrixLike, opts?: SemiDiscreteOptions): SemiDiscreteResult {
   const { p, b, w0, raw } = prepare(sites, opts);
   const r = callNative(() => backend().sdot.newton(p.sites, p.n, b, w0, p.domain, p.nv, ...img(p), raw));
-  return newtonResult(r, p.dtype, p.n);
+  return semiDiscreteResultFromRaw(r, p.dtype, p.n);
 }
 
 export type SemiDiscreteAsyncOptions = SemiDiscreteOptions & AsyncOptions<SemiDiscreteProgress>;
@@ -231,5 +232,5 @@ export async function semiDiscreteOTAsync(sites: MatrixLike, opts?: SemiDiscrete
     { signal, onProgress },
     (v): SemiDiscreteProgress => ({ iteration: v[0], maxRelMassError: v[1], step: v[2], cgIterations: v[3] }),
   );
-  return newtonResult(r, p.dtype, p.n);
+  return semiDiscreteResultFromRaw(r, p.dtype, p.n);
 }

@@ -217,7 +217,7 @@ export function checkDistinctSites(sites: ArrayLike<number>, n: number, d: numbe
 export function* newtonGen(pd: PowerDiagram, b: Float64Array, w0: Float64Array | null, opt: NewtonOpts): Generator<number[], NewtonOut, void> {
   const n = pd.n, Y = pd.sites;
   checkDistinctSites(Y, n, 2);
-  let w = new Float64Array(n);
+  let w: Float64Array = new Float64Array(n);
   if (w0) w.set(w0);
   removeMean(w);
   let D = pd.compute(w);
