@@ -347,3 +347,35 @@ describe('diffusion', () => {
     }
   });
 });
+
+describe('Sinkhorn-divergence flow', () => {
+  const tgt = gaussianCloud(12, [1.5, 0.5], [[0.4, 0], [0, 0.3]], 30);
+  const field = { type: 'sinkhorn-divergence' as const, target: tgt, reg: 0.1, tol: 1e-11, maxIter: 5000 };
+
+  it('the velocity is −(1/a_i)∇_{x_i} S_ε (finite differences of the reported energy)', () => {
+    const n = 9;
+    const x = gaussianCloud(n, [0, 0], [[0.5, 0], [0, 0.5]], 31);
+    const v = fieldVelocity(x, field);
+    const h = 1e-5;
+    for (const i of [0, 4, 8])
+      for (let k = 0; k < 2; k++) {
+        const xp = { ...x, data: x.data.slice() }, xm = { ...x, data: x.data.slice() };
+        xp.data[2 * i + k] += h;
+        xm.data[2 * i + k] -= h;
+        const grad = (fieldEnergy(xp, field) - fieldEnergy(xm, field)) / (2 * h);
+        // S is smooth; central differences O(h²) plus solver tolerance / h ≈ 1e-6.
+        expect(Math.abs(v.data[2 * i + k] + n * grad)).toBeLessThan(1e-4);
+      }
+  });
+
+  it('S_ε(α_t, β) decreases along the flow and the cloud moves onto the target', () => {
+    const x0 = gaussianCloud(15, [-1, 0], [[0.5, 0], [0, 0.5]], 32);
+    const res = simulate({ x0, field: { ...field, tol: 1e-8 }, dt: 0.05, steps: 60, record: 10 });
+    const E = res.energy!;
+    for (let k = 1; k < E.length; k++) expect(E[k]).toBeLessThan(E[k - 1]);
+    expect(E[E.length - 1]).toBeLessThan(0.05 * E[0]);
+    expect(E[E.length - 1]).toBeGreaterThan(-1e-6);
+    const m = moments(res.x.data, 15, 2).mean, mt = moments(tgt.data, 12, 2).mean;
+    expect(Math.hypot(m[0] - mt[0], m[1] - mt[1])).toBeLessThan(0.05);
+  });
+});

@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "advect/kernels.h"
 #include "advect/parallel.h"
 #include "advect/particles.h"
 #include "advect/simd_level.h"
+#include "advect/sinkhorn.h"
 
 namespace advect {
 namespace particles_family {
@@ -497,10 +499,86 @@ void diffusion_velocity(const FieldDesc<T>& f, double t, const T* x, std::size_t
   posterior_apply(P, x, n, d, out, T(sde ? beta : 0.5 * beta), x, T(sde ? 0.5 * beta : 0.5 * beta));
 }
 
+// ---- Sinkhorn divergence (GeomLoss-style flow) --------------------------------------------------
+// S_ε(α, β) = OT_ε(α, β) − ½OT_ε(α, α) − ½OT_ε(β, β), cost |x − y|². With P_ij ∝ exp((g_j − C_ij)/ε)
+// row-normalised, ∇f(x_i) = 2(x_i − ȳ_i) where ȳ_i is the P-barycentre; the velocity
+// −(1/a_i)∇_{x_i}S = 2(ȳ_i − x̄_i) uses the α–β and α–α (symmetric) potentials. Potentials of the
+// previous step warm-start the next solve (f.cache); the first solve uses eps scaling.
+template <class T> SinkhornOptions sd_options(const FieldDesc<T>& f, bool warm, double diam2) {
+  SinkhornOptions o;
+  o.method = SinkhornMethod::online;
+  o.reg = f.params[0];
+  o.tol = f.params[1];
+  o.max_iter = std::size_t(f.params[2]);
+  o.warm = warm;
+  o.eps0 = warm ? 0 : diam2;
+  return o;
+}
+
+template <class T> double sq_diameter(const T* x, std::size_t n, const T* y, std::size_t m, std::size_t d) {
+  double s = 0;
+  for (std::size_t k = 0; k < d; ++k) {
+    double lo = __builtin_inf(), hi = -__builtin_inf();
+    for (std::size_t i = 0; i < n; ++i) { lo = std::min(lo, double(x[i * d + k])); hi = std::max(hi, double(x[i * d + k])); }
+    for (std::size_t j = 0; j < m; ++j) { lo = std::min(lo, double(y[j * d + k])); hi = std::max(hi, double(y[j * d + k])); }
+    s += (hi - lo) * (hi - lo);
+  }
+  return s;
+}
+
+template <class T>
+Status sd_solve(const FieldDesc<T>& f, const T* x, std::size_t n, const T* y, std::size_t m, std::size_t d, const T* a,
+                const T* b, std::vector<T>& pf, std::vector<T>& pg, double* value) {
+  const bool warm = pf.size() == n && pg.size() == m;
+  if (!warm) { pf.assign(n, T(0)); pg.assign(m, T(0)); }
+  SinkhornInfo info;
+  MetricSpec ms;
+  ms.metric = Metric::sqeuclidean;
+  Status st = sinkhorn_online(x, n, y, m, d, ms, a, b, sd_options(f, warm, sq_diameter(x, n, y, m, d)), pf.data(),
+                              pg.data(), &info, nullptr, SinkhornProgress());
+  if (value) *value = info.value;
+  return st;
+}
+
+template <class T>
+Status sd_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t d, const T* w, T* out) {
+  const std::size_t m = std::size_t(f.params[3]);
+  const T* y = f.arrays[0];
+  const T* b = f.arrays[1];
+  std::vector<T> a = masses(w, n);
+  Status st = sd_solve(f, x, n, y, m, d, a.data(), b, f.cache[0], f.cache[1], nullptr);
+  if (!st.ok()) return st;
+  st = sd_solve(f, x, n, x, n, d, a.data(), a.data(), f.cache[2], f.cache[3], nullptr);
+  if (!st.ok()) return st;
+  ScoreSpec sc;
+  sc.kind = ScoreSpec::cost;
+  sc.metric.metric = Metric::sqeuclidean;
+  sc.eps = f.params[0];
+  std::vector<T> yb(n * d), xb(n * d);
+  softmax_sum_online(x, n, y, m, d, sc, f.cache[1].data(), y, d, yb.data(), static_cast<T*>(nullptr));
+  softmax_sum_online(x, n, x, n, d, sc, f.cache[3].data(), x, d, xb.data(), static_cast<T*>(nullptr));
+  for (std::size_t e = 0; e < n * d; ++e) out[e] = T(2 * (double(yb[e]) - double(xb[e])));
+  return Status::Ok();
+}
+
+template <class T> double sd_energy(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t d, const T* w) {
+  const std::size_t m = std::size_t(f.params[3]);
+  const T* y = f.arrays[0];
+  const T* b = f.arrays[1];
+  std::vector<T> a = masses(w, n);
+  std::vector<T> p0 = f.cache[0], p1 = f.cache[1], p2 = f.cache[2], p3 = f.cache[3], q0, q1;
+  double ab = 0, aa = 0, bb = 0;
+  if (!sd_solve(f, x, n, y, m, d, a.data(), b, p0, p1, &ab).ok()) return kNaN;
+  if (!sd_solve(f, x, n, x, n, d, a.data(), a.data(), p2, p3, &aa).ok()) return kNaN;
+  if (!sd_solve(f, y, m, y, m, d, b, b, q0, q1, &bb).ok()) return kNaN;
+  return ab - 0.5 * aa - 0.5 * bb;
+}
+
 }  // namespace
 
 template <class T> bool field_has_energy(const FieldDesc<T>& f) {
-  return f.type == int(FieldType::mmd) || f.type == int(FieldType::langevin) || f.type == int(FieldType::mean_field_mlp);
+  return f.type == int(FieldType::mmd) || f.type == int(FieldType::langevin) || f.type == int(FieldType::mean_field_mlp) ||
+         f.type == int(FieldType::sinkhorn_divergence);
 }
 
 template <class T> Status check_field(const FieldDesc<T>& f, std::size_t n, std::size_t d) {
@@ -554,8 +632,13 @@ template <class T> Status check_field(const FieldDesc<T>& f, std::size_t n, std:
       return f.arrays.size() == 3 && K > 0 && len(0, K * d) && len(1, K) && len(2, K) ? Status::Ok()
                                                                                         : bad("Expected mu, logw, s2 for field");
     }
+    case FieldType::sinkhorn_divergence: {
+      if (f.params.size() < 4 || !(f.params[0] > 0) || !(f.params[1] >= 0)) return bad("Expected sinkhorn-divergence parameters for field");
+      const std::size_t m = std::size_t(f.params[3]);
+      return f.arrays.size() == 2 && m > 0 && len(0, m * d) && len(1, m) ? Status::Ok() : bad("Expected target y (m·d) and b (m) for field");
+    }
   }
-  return bad("Expected a field type code from 0 to 5 for field");
+  return bad("Expected a field type code from 0 to 6 for field");
 }
 
 template <class T>
@@ -567,6 +650,7 @@ Status field_velocity(const FieldDesc<T>& f, double t, const T* x, std::size_t n
     case FieldType::mean_field_mlp: mlp_velocity(f, x, n, d, w, out); break;
     case FieldType::flow_matching: return fm_velocity(f, t, x, n, d, out);
     case FieldType::diffusion: diffusion_velocity(f, t, x, n, d, out); break;
+    case FieldType::sinkhorn_divergence: return sd_velocity(f, x, n, d, w, out);
   }
   return Status::Ok();
 }
@@ -577,6 +661,7 @@ double field_energy(const FieldDesc<T>& f, double t, const T* x, std::size_t n, 
     case FieldType::mmd: return mmd_energy(f, x, n, d, w);
     case FieldType::langevin: return langevin_energy(f, x, n, d, w);
     case FieldType::mean_field_mlp: return mlp_energy(f, x, n, d, w);
+    case FieldType::sinkhorn_divergence: return sd_energy(f, x, n, d, w);
     default: return kNaN;
   }
 }

@@ -14,6 +14,7 @@ export const FIELD_CODES = {
   'mean-field-mlp': 3,
   'flow-matching': 4,
   diffusion: 5,
+  'sinkhorn-divergence': 6,
 } as const;
 
 export const INTEGRATOR_CODES = { euler: 0, heun: 1, rk4: 2, 'euler-maruyama': 3 } as const;

@@ -97,7 +97,20 @@ export interface DiffusionField {
   horizon?: number;
 }
 
-export type FieldOptions = AttentionField | MmdField | LangevinField | MeanFieldField | FlowMatchingField | DiffusionField;
+export interface SinkhornDivergenceField {
+  type: 'sinkhorn-divergence';
+  /** Target cloud β (m×d) and optional weights. */
+  target: MatrixLike;
+  targetWeights?: VectorLike;
+  /** Entropic regularisation ε in units of the cost |x − y|² (default 0.01). */
+  reg?: number;
+  /** Sinkhorn tolerance on the marginal error (default 1e-4) and iteration cap per step (default 100). */
+  tol?: number;
+  maxIter?: number;
+}
+
+export type FieldOptions =
+  | AttentionField | MmdField | LangevinField | MeanFieldField | FlowMatchingField | DiffusionField | SinkhornDivergenceField;
 
 export interface CompiledField {
   type: number;
@@ -324,6 +337,24 @@ export function compileField(field: unknown, d: number, dtype: DType): CompiledF
         ...base, stochastic: mode === 'sde', params: Float64Array.of(mode === 'sde' ? 1 : 0, horizon, bmin, bmax, arrs[1].length),
         arrays: arrs, tMin: 0, tMax: horizon, endOpen: which !== 'gmm',
       };
+    }
+    case 'sinkhorn-divergence': {
+      const y = mat(o.target, 'field.target', dtype);
+      cols(y, d, 'field.target');
+      if (y.rows === 0) throw rangeError('at least one point', 'field.target', '0 rows');
+      const m = y.rows;
+      const b = new Float64Array(m);
+      if (o.targetWeights === undefined) b.fill(1 / m);
+      else {
+        const w = vec(o.targetWeights, 'field.targetWeights', dtype, m);
+        const tot = assertWeights(w, 'field.targetWeights');
+        for (let j = 0; j < m; j++) b[j] = w[j] / tot;
+      }
+      const reg = pos(o.reg, 'field.reg', 0.01);
+      const tol = pos(o.tol, 'field.tol', 1e-4);
+      const maxIter = o.maxIter === undefined ? 100 : positiveNumber(o.maxIter, 'field.maxIter');
+      if (!Number.isInteger(maxIter)) throw rangeError('a positive integer', 'field.maxIter', maxIter);
+      return { ...base, hasEnergy: true, params: Float64Array.of(reg, tol, maxIter, m), arrays: [y.data, castTo(b, dtype)] };
     }
   }
 }

@@ -3,7 +3,7 @@ export { simulate, simulateAsync, fieldVelocity, fieldEnergy, philoxNormals } fr
 export type { SimulateOptions, SimulateResult, SimulateProgress, Trajectory, IntegratorName } from './simulate.js';
 export type {
   FieldOptions, AttentionField, MmdField, LangevinField, LangevinPotential, MeanFieldField, FlowMatchingField,
-  DiffusionField, MixtureOptions,
+  DiffusionField, MixtureOptions, SinkhornDivergenceField,
 } from './fields.js';
 export {
   attentionGaussianOde, ouMomentsOde, heatGaussian, linearNetRiccati, linearNetRisk, gaussianFlowMatching, moments,

@@ -20,6 +20,8 @@
 //                     gaussian:      a = [m0 (d), S0 (d·d), m1 (d), S1 (d·d)]
 //   5 diffusion       p = [mode (0 ode, 1 sde), horizon, betaMin, betaMax, K]
 //                     a = [mu (K·d), logw (K), s2 (K)]; forward VP time τ = horizon − t.
+//   6 sinkhorn-divergence  p = [reg, tol, maxIter, m]   a = [y (m·d), b (m)]; cost |x − y|²,
+//                     v_i = 2(ȳ_i − x̄_i) from the potentials of OT_ε(α, β) and OT_ε(α, α).
 #pragma once
 #include <atomic>
 #include <cstddef>
@@ -32,7 +34,7 @@
 namespace advect {
 
 enum class FieldType : int {
-  attention = 0, mmd = 1, langevin = 2, mean_field_mlp = 3, flow_matching = 4, diffusion = 5,
+  attention = 0, mmd = 1, langevin = 2, mean_field_mlp = 3, flow_matching = 4, diffusion = 5, sinkhorn_divergence = 6,
 };
 enum class Integrator : int { euler = 0, heun = 1, rk4 = 2, euler_maruyama = 3 };
 
@@ -41,6 +43,8 @@ template <class T> struct FieldDesc {
   std::vector<double> params;
   std::vector<const T*> arrays;
   std::vector<std::size_t> lengths;
+  // Per-simulation state (Sinkhorn potentials reused as warm starts from step to step).
+  mutable std::vector<T> cache[4];
 };
 
 struct SimSpec {

@@ -3,11 +3,15 @@
  * float64 arithmetic (results are stored in the state's dtype). Layouts: native/include/advect/particles.h.
  */
 import type { FloatArray } from '../../types.js';
+import type { SinkhornRawOptions } from '../sinkhorn.js';
+import { jsSinkhorn } from './sinkhorn.js';
 
 export interface FieldDesc {
   type: number;
   params: Float64Array;
   arrays: FloatArray[];
+  /** Per-simulation state: Sinkhorn potentials reused as warm starts. */
+  cache?: Array<FloatArray | null>;
 }
 
 function masses(w: FloatArray | null, n: number): Float64Array {
@@ -399,8 +403,83 @@ function diffusionVelocity(f: FieldDesc, t: number, x: FloatArray, n: number, d:
   posteriorApply(P, x, n, d, out, sde ? beta : 0.5 * beta, x, 0.5 * beta);
 }
 
+// ---- Sinkhorn divergence (mirrors sd_* in native/src/particles_fields.cc) --------------------------
+function sqDiameter(x: FloatArray, n: number, y: FloatArray, m: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) { lo = Math.min(lo, x[i * d + k]); hi = Math.max(hi, x[i * d + k]); }
+    for (let j = 0; j < m; j++) { lo = Math.min(lo, y[j * d + k]); hi = Math.max(hi, y[j * d + k]); }
+    s += (hi - lo) * (hi - lo);
+  }
+  return s;
+}
+
+function sdSolve(f: FieldDesc, x: FloatArray, n: number, y: FloatArray, m: number, d: number, a: FloatArray, b: FloatArray,
+  slot: number, cache: Array<FloatArray | null>): number {
+  const warm = cache[slot] !== null && cache[slot]!.length === n && cache[slot + 1] !== null && cache[slot + 1]!.length === m;
+  if (!warm) {
+    cache[slot] = x instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+    cache[slot + 1] = x instanceof Float32Array ? new Float32Array(m) : new Float64Array(m);
+  }
+  const o: SinkhornRawOptions = {
+    method: 4, reg: f.params[0], tol: f.params[1], maxIter: f.params[2], checkEvery: 10, strict: true, norm: 2, tau: 1e3,
+    eps0: warm ? 0 : sqDiameter(x, n, y, m, d), epsDecay: 0.5, stageIter: 10, warm, budget: 0,
+  };
+  return jsSinkhorn.online(x, n, y, m, d, 0, 2, a, b, o, cache[slot]!, cache[slot + 1]!).value;
+}
+
+/** out_i = Σ_j softmax_j((g_j − |x_i − y_j|²)/eps) y_j. */
+function barycentres(x: FloatArray, n: number, y: FloatArray, m: number, d: number, g: FloatArray, eps: number): Float64Array {
+  const out = new Float64Array(n * d), sc = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    let mx = -Infinity;
+    for (let j = 0; j < m; j++) {
+      let c = 0;
+      for (let k = 0; k < d; k++) { const df = x[i * d + k] - y[j * d + k]; c += df * df; }
+      sc[j] = (g[j] - c) / eps;
+      if (sc[j] > mx) mx = sc[j];
+    }
+    let tot = 0;
+    for (let j = 0; j < m; j++) {
+      const e = Math.exp(sc[j] - mx);
+      tot += e;
+      for (let k = 0; k < d; k++) out[i * d + k] += e * y[j * d + k];
+    }
+    for (let k = 0; k < d; k++) out[i * d + k] /= tot;
+  }
+  return out;
+}
+
+const massesLike = (w: FloatArray | null, n: number, like: FloatArray): FloatArray => {
+  const a = masses(w, n);
+  return like instanceof Float32Array ? Float32Array.from(a) : a;
+};
+
+function sdVelocity(f: FieldDesc, x: FloatArray, n: number, d: number, w: FloatArray | null, out: FloatArray): void {
+  const m = f.params[3], [y, b] = f.arrays;
+  const a = massesLike(w, n, x);
+  f.cache ??= [null, null, null, null];
+  sdSolve(f, x, n, y, m, d, a, b, 0, f.cache);
+  sdSolve(f, x, n, x, n, d, a, a, 2, f.cache);
+  const yb = barycentres(x, n, y, m, d, f.cache[1]!, f.params[0]);
+  const xb = barycentres(x, n, x, n, d, f.cache[3]!, f.params[0]);
+  for (let e = 0; e < n * d; e++) out[e] = 2 * (yb[e] - xb[e]);
+}
+
+function sdEnergy(f: FieldDesc, x: FloatArray, n: number, d: number, w: FloatArray | null): number {
+  const m = f.params[3], [y, b] = f.arrays;
+  const a = massesLike(w, n, x);
+  const copy = (v: FloatArray | null | undefined) => (v ? v.slice() : null);
+  const c = [copy(f.cache?.[0]), copy(f.cache?.[1]), copy(f.cache?.[2]), copy(f.cache?.[3])];
+  const ab = sdSolve(f, x, n, y, m, d, a, b, 0, c);
+  const aa = sdSolve(f, x, n, x, n, d, a, a, 2, c);
+  const bb = sdSolve(f, y, m, y, m, d, b, b, 0, [null, null]);
+  return ab - 0.5 * aa - 0.5 * bb;
+}
+
 export function fieldHasEnergy(f: FieldDesc): boolean {
-  return f.type === 1 || f.type === 2 || f.type === 3;
+  return f.type === 1 || f.type === 2 || f.type === 3 || f.type === 6;
 }
 
 /** Returns an error message for numerical failure (ADVECT_NUMERIC), else null. */
@@ -413,8 +492,9 @@ export function fieldVelocity(f: FieldDesc, t: number, x: FloatArray, n: number,
     case 3: mlpVelocity(f, x, n, d, w, out); return null;
     case 4: return fmVelocity(f, t, x, n, d, out);
     case 5: diffusionVelocity(f, t, x, n, d, out); return null;
+    case 6: sdVelocity(f, x, n, d, w, out); return null;
   }
-  throw new RangeError(`Expected a field type code from 0 to 5 for type but received ${f.type}`);
+  throw new RangeError(`Expected a field type code from 0 to 6 for type but received ${f.type}`);
 }
 
 export function fieldEnergy(f: FieldDesc, _t: number, x: FloatArray, n: number, d: number, w: FloatArray | null): number {
@@ -422,6 +502,7 @@ export function fieldEnergy(f: FieldDesc, _t: number, x: FloatArray, n: number, 
     case 1: return mmdEnergy(f, x, n, d, w);
     case 2: return langevinEnergy(f, x, n, d, w);
     case 3: return mlpEnergy(f, x, n, d, w);
+    case 6: return sdEnergy(f, x, n, d, w);
     default: return NaN;
   }
 }

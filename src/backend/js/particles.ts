@@ -65,8 +65,14 @@ export function checkField(f: FieldDesc, n: number, d: number): void {
       if (!(A.length === 3 && K > 0 && len(0, K * d) && len(1, K) && len(2, K))) throw bad('Expected mu, logw, s2 for field');
       return;
     }
+    case 6: {
+      const m = p[3];
+      if (p.length < 4 || !(p[0] > 0) || !(p[1] >= 0)) throw bad('Expected sinkhorn-divergence parameters for field');
+      if (!(A.length === 2 && m > 0 && len(0, m * d) && len(1, m))) throw bad('Expected target y (m·d) and b (m) for field');
+      return;
+    }
   }
-  throw new RangeError(`Expected a field type code from 0 to 5 for type but received ${f.type}`);
+  throw new RangeError(`Expected a field type code from 0 to 6 for type but received ${f.type}`);
 }
 
 const like = (a: FloatArray, n: number): FloatArray => (a instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
@@ -150,7 +156,9 @@ export const jsParticles: ParticlesOps = {
   simulateAsync(x0, n, d, w, type, params, arrays, integ, dt, steps, t0, record, seed, traj, times, energy, onProgress): JobHandle<void> {
     const ctl = new AbortController();
     const gen = simulateGen(x0, n, d, w, desc(type, params, arrays), integ, dt, steps, t0, record, seed, traj, times, energy);
-    const promise = drainAsync(gen, { signal: ctl.signal, onProgress });
+    // Start on the next turn so the caller wires its abort listener before the first slice runs.
+    const promise = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      drainAsync(gen, { signal: ctl.signal, onProgress }));
     return { promise, cancel: () => ctl.abort(new AdvectError('ADVECT_ABORTED', 'The simulation was aborted')) };
   },
   fieldVelocity(x, n, d, w, type, params, arrays, t, out) {
