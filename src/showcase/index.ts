@@ -4,10 +4,12 @@
  */
 import { createReport } from './report.js';
 import { engineSection } from './sections/engine.js';
+import { sinkhornSection } from './sections/sinkhorn.js';
 import { exactSection } from './sections/exact.js';
 
 export const sections: Array<{ name: string; run: (r: ReturnType<typeof createReport>) => void | Promise<void> }> = [
   { name: 'engine', run: engineSection },
+  { name: 'sinkhorn', run: sinkhornSection },
   { name: 'exact', run: exactSection },
 ];
 
