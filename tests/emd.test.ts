@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { backend, jsBackend } from '../src/backend/index.js';
 import { dist } from '../src/kernels.js';
-import { emd, emd2, emdAsync, emdPoints, emd2Lazy, sparseToDense, type EmdResult } from '../src/ot/emd.js';
+import { emd, emd2, emdAsync, emdPoints, emdPointsAsync, emd2Lazy, sparseToDense, type EmdResult } from '../src/ot/emd.js';
 import { AdvectError } from '../src/errors.js';
 import type { FloatArray, Matrix } from '../src/types.js';
 import { fixtureCases, loadFixture } from './helpers/fixtures.js';
@@ -382,4 +382,37 @@ process.stdout.write(JSON.stringify(out));
       expect(out.euclid).toEqual(pick(js.emdPoints(a, b, x, y, n, m, 2, 1, 0, 0)));
     });
   }
+});
+
+describe('emd points async and raw native robustness', () => {
+  it('emdPointsAsync equals emdPoints; abort rejects', async () => {
+    const x = cloud(95, 120), y = cloud(96, 110);
+    const s = emdPoints(x, y, { metric: 'euclidean', maxIter: 0 });
+    const r = await emdPointsAsync(x, y, { metric: 'euclidean', maxIter: 0 });
+    expect(r.cost).toBe(s.cost);
+    expect(Array.from(r.plan.values)).toEqual(Array.from(s.plan.values));
+    const n = isJs ? 1000 : 1500;
+    const ac = new AbortController();
+    const p = emdPointsAsync(cloud(97, n), cloud(98, n), { maxIter: 0, signal: ac.signal, onProgress: () => ac.abort(new Error('halt')) });
+    await expect(p).rejects.toThrow('halt');
+  });
+
+  it('malformed raw calls throw TypeError/RangeError, never crash (300 random calls)', () => {
+    const rng = (() => { let s = 12345; return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32); })();
+    const values = [undefined, null, NaN, -1, 0, 1, 2, 3, 2 ** 40, 1.5, 'x', {}, [], new Float64Array(0), new Float64Array(4).fill(0.25),
+      new Float32Array(4), new Float64Array(6), Float64Array.of(-1, 2), new Int32Array(4), () => 0];
+    const ops = nativeBackend.emd as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const ex = nativeBackend.exact as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const fns = [...Object.values(ops), ...Object.values(ex)];
+    for (let k = 0; k < 300; k++) {
+      const f = fns[Math.floor(rng() * fns.length)];
+      const args = Array.from({ length: 12 }, () => values[Math.floor(rng() * values.length)]);
+      try {
+        const r = f(...args) as { promise?: Promise<unknown> } | undefined;
+        if (r && typeof r === 'object' && r.promise) r.promise.catch(() => undefined);
+      } catch (e) {
+        expect(e instanceof TypeError || e instanceof RangeError || (e as { code?: string }).code?.startsWith('ADVECT_')).toBe(true);
+      }
+    }
+  });
 });

@@ -6,7 +6,12 @@
  * centred as `center_ot_dual`; everything is float64 internally (float32 inputs are accepted and
  * the plan and duals come back as float32). A max-iteration stop, an infeasible problem (possible
  * with +Infinity costs, which mark forbidden pairs) or an unbounded one is reported in `status`,
- * never thrown.
+ * never thrown. (With costs that are finite or +Infinity and non-negative flows the problem cannot be
+ * unbounded; the status exists for parity with POT's result codes.)
+ *
+ * Small problems (minibatch OT, n = 64–512) cost one validation pass over C plus the solve: call
+ * `emd(null, null, C)` for uniform weights; for equal sizes the plan is a permutation
+ * (`plan.rows[k] → plan.cols[k]`).
  */
 import { backend } from '../backend/index.js';
 import type { EmdRaw } from '../backend/emd.js';
