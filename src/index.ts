@@ -13,6 +13,15 @@ export type { AsyncOptions } from './jobs.js';
 export { readNpy, writeNpy, parseNpy, serializeNpy } from './io/npy.js';
 export {
   simulate, simulateAsync, fieldVelocity, fieldEnergy, philoxNormals, attentionGaussianOde, ouMomentsOde, heatGaussian,
+  linearNetRiccati, linearNetRisk, moments, otCoupling, sampleConditionalFlow,
+} from './particles/index.js';
+export type {
+  SimulateOptions, SimulateResult, SimulateProgress, Trajectory, IntegratorName, FieldOptions, AttentionField, MmdField,
+  LangevinField, LangevinPotential, MeanFieldField, FlowMatchingField, DiffusionField, MixtureOptions,
+  SinkhornDivergenceField, CoupledFlowMatchingField, OtCoupling, OtCouplingOptions,
+} from './particles/index.js';
+export {
+  simulate, simulateAsync, fieldVelocity, fieldEnergy, philoxNormals, attentionGaussianOde, ouMomentsOde, heatGaussian,
   linearNetRiccati, linearNetRisk, moments,
 } from './particles/index.js';
 export type {

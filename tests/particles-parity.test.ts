@@ -44,6 +44,7 @@ const fields: Array<[string, FieldOptions, number]> = [
   ['flow-matching gaussian', { type: 'flow-matching', gaussian: { cov0: [[1, 0.2, 0], [0.2, 1, 0], [0, 0, 2]], cov1: [[2, 0, 0.5], [0, 1, 0], [0.5, 0, 1]], mean1: [1, 2, 3] } }, 0.5],
   ['diffusion ode ou', { type: 'diffusion', gmm: { means: mat(3, d, 20, 2), sigma: 0.4 }, horizon: 3 }, 1],
   ['diffusion ode vp atoms', { type: 'diffusion', target: mat(4, d, 21, 2), schedule: 'vp', horizon: 1 }, 0.5],
+  ['coupled flow matching', { type: 'coupled-flow-matching', x0: mat(7, d, 23), x1: mat(7, d, 24, 2), sigma: 0.3 }, 0.4],
   ['sinkhorn divergence', { type: 'sinkhorn-divergence', target: mat(11, d, 22), reg: 0.5, tol: 1e-10, maxIter: 300 }, 0],
 ];
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { backend } from '../src/backend/index.js';
 import {
   attentionGaussianOde, fieldEnergy, fieldVelocity, gaussianFlowMatching, heatGaussian, linearNetRiccati, moments,
-  ouMomentsOde, simulate,
+  otCoupling, ouMomentsOde, sampleConditionalFlow, simulate,
 } from '../src/particles/index.js';
 import type { Matrix } from '../src/types.js';
 import { normal } from './helpers/random.js';
@@ -377,5 +377,47 @@ describe('Sinkhorn-divergence flow', () => {
     expect(E[E.length - 1]).toBeGreaterThan(-1e-6);
     const m = moments(res.x.data, 15, 2).mean, mt = moments(tgt.data, 12, 2).mean;
     expect(Math.hypot(m[0] - mt[0], m[1] - mt[1])).toBeLessThan(0.05);
+  });
+});
+
+describe('minibatch OT couplings (OT-CFM)', () => {
+  const src = gaussianCloud(24, [0, 0], [[1, 0], [0, 1]], 40);
+  const tgt = gaussianCloud(24, [1, 0], [[0.5, 0], [0.3, 0.4]], 41);
+  const pairCost = (c: { x0: Matrix; x1: Matrix }) => {
+    let s = 0;
+    for (let k = 0; k < c.x0.rows; k++) s += (c.x0.data[2 * k] - c.x1.data[2 * k]) ** 2 + (c.x0.data[2 * k + 1] - c.x1.data[2 * k + 1]) ** 2;
+    return s / c.x0.rows;
+  };
+
+  it('EMD without replacement returns an optimal permutation; Sinkhorn approaches it; independent is worse', () => {
+    const e = otCoupling(src, tgt, { method: 'emd', replace: false });
+    expect(Array.from(e.i)).toEqual(Array.from({ length: 24 }, (_, k) => k));
+    expect(new Set(Array.from(e.j)).size).toBe(24);
+    expect(pairCost(e)).toBeCloseTo(e.cost, 10);
+    // optimal: no 2-swap improves the matching (cyclical monotonicity)
+    for (let a = 0; a < 24; a++)
+      for (let b = a + 1; b < 24; b++) {
+        const c = (i: number, j: number) => (src.data[2 * i] - tgt.data[2 * j]) ** 2 + (src.data[2 * i + 1] - tgt.data[2 * j + 1]) ** 2;
+        expect(c(a, e.j[a]) + c(b, e.j[b])).toBeLessThanOrEqual(c(a, e.j[b]) + c(b, e.j[a]) + 1e-9);
+      }
+    const s = otCoupling(src, tgt, { method: 'sinkhorn', reg: 0.01, normalizeCost: true, batchSize: 2000, seed: 3 });
+    const ind = otCoupling(src, tgt, { method: 'independent', batchSize: 2000, seed: 3 });
+    expect(s.cost).toBeLessThan(e.cost * 1.1);
+    expect(s.cost).toBeGreaterThanOrEqual(e.cost - 1e-9);
+    expect(Math.abs(pairCost(s) - s.cost)).toBeLessThan(0.1 * s.cost);
+    expect(ind.cost).toBeGreaterThan(e.cost * 1.5);
+  });
+
+  it('the coupled flow-matching field carries each x0 along a straight line to its OT partner', () => {
+    const e = otCoupling(src, tgt, { method: 'emd', replace: false });
+    const res = simulate({ x0: e.x0, field: { type: 'coupled-flow-matching', x0: e.x0, x1: e.x1, sigma: 0.002 }, integrator: 'rk4', dt: 0.02, steps: 50, record: 25 });
+    for (let k = 0; k < 48; k++) expect(Math.abs(res.x.data[k] - e.x1.data[k])).toBeLessThan(1e-6);
+    const mid = res.trajectory.data.subarray(48, 96);
+    for (let k = 0; k < 48; k++) expect(mid[k]).toBeCloseTo(0.5 * (e.x0.data[k] + e.x1.data[k]), 6);
+    const cf = sampleConditionalFlow(e.x0, e.x1, { t: 0.25 });
+    for (let k = 0; k < 48; k++) {
+      expect(cf.xt.data[k]).toBeCloseTo(0.75 * e.x0.data[k] + 0.25 * e.x1.data[k], 12);
+      expect(cf.ut.data[k]).toBeCloseTo(e.x1.data[k] - e.x0.data[k], 12);
+    }
   });
 });

@@ -32,7 +32,7 @@ FieldArgs field_args(const Napi::CallbackInfo& info, std::size_t i, const FloatA
   Napi::Env env = info.Env();
   FieldArgs f;
   const double type = number_arg(info, i, "type");
-  if (type != std::floor(type) || type < 0 || type > 6) throw_range(env, "a field type code from 0 to 6", "type", info[i]);
+  if (type != std::floor(type) || type < 0 || type > 7) throw_range(env, "a field type code from 0 to 7", "type", info[i]);
   f.type = int(type);
   Napi::Value pv = info[i + 1];
   if (!pv.IsTypedArray() || pv.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)

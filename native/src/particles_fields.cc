@@ -499,6 +499,34 @@ void diffusion_velocity(const FieldDesc<T>& f, double t, const T* x, std::size_t
   posterior_apply(P, x, n, d, out, T(sde ? beta : 0.5 * beta), x, T(sde ? 0.5 * beta : 0.5 * beta));
 }
 
+// ---- coupled (minibatch-OT) flow matching: v_t(z) = Σ_k p_k(z)(x1_k − x0_k) --------------------
+// p_k ∝ exp(−|z − ((1−t)x0_k + t x1_k)|² / (2σ²)): the marginal field of the coupling's straight
+// paths smoothed by N(0, σ²I) (torchcfm's OT-CFM target, in closed form).
+template <class T>
+void coupled_velocity(const FieldDesc<T>& f, double t, const T* x, std::size_t n, std::size_t d, T* out) {
+  const double s2 = f.params[0] * f.params[0];
+  const std::size_t K = std::size_t(f.params[1]);
+  const T* x0 = f.arrays[0];
+  const T* x1 = f.arrays[1];
+  Posterior<T> P;
+  P.K = K;
+  P.ldk = padded(K);
+  std::vector<T> C(K * d);
+  P.vals.assign(K * (d + 1), T(0));
+  P.lw.assign(P.ldk, T(-__builtin_inf()));
+  P.h.assign(P.ldk, T(0));
+  for (std::size_t k = 0; k < K; ++k) {
+    P.lw[k] = T(0);
+    P.h[k] = T(0.5 / s2);
+    for (std::size_t b = 0; b < d; ++b) {
+      C[k * d + b] = T((1 - t) * double(x0[k * d + b]) + t * double(x1[k * d + b]));
+      P.vals[k * (d + 1) + 1 + b] = T(double(x1[k * d + b]) - double(x0[k * d + b]));
+    }
+  }
+  P.CT = transpose_pad(C.data(), K, d, P.ldk);
+  posterior_apply(P, x, n, d, out, T(1), static_cast<const T*>(nullptr), T(0));
+}
+
 // ---- Sinkhorn divergence (GeomLoss-style flow) --------------------------------------------------
 // S_ε(α, β) = OT_ε(α, β) − ½OT_ε(α, α) − ½OT_ε(β, β), cost |x − y|². With P_ij ∝ exp((g_j − C_ij)/ε)
 // row-normalised, ∇f(x_i) = 2(x_i − ȳ_i) where ȳ_i is the P-barycentre; the velocity
@@ -637,8 +665,13 @@ template <class T> Status check_field(const FieldDesc<T>& f, std::size_t n, std:
       const std::size_t m = std::size_t(f.params[3]);
       return f.arrays.size() == 2 && m > 0 && len(0, m * d) && len(1, m) ? Status::Ok() : bad("Expected target y (m·d) and b (m) for field");
     }
+    case FieldType::coupled_flow_matching: {
+      const std::size_t K = f.params.size() >= 2 ? std::size_t(f.params[1]) : 0;
+      if (f.params.size() < 2 || !(f.params[0] > 0)) return bad("Expected coupled flow-matching parameters for field");
+      return f.arrays.size() == 2 && K > 0 && len(0, K * d) && len(1, K * d) ? Status::Ok() : bad("Expected x0, x1 (K·d) for field");
+    }
   }
-  return bad("Expected a field type code from 0 to 6 for field");
+  return bad("Expected a field type code from 0 to 7 for field");
 }
 
 template <class T>
@@ -651,6 +684,7 @@ Status field_velocity(const FieldDesc<T>& f, double t, const T* x, std::size_t n
     case FieldType::flow_matching: return fm_velocity(f, t, x, n, d, out);
     case FieldType::diffusion: diffusion_velocity(f, t, x, n, d, out); break;
     case FieldType::sinkhorn_divergence: return sd_velocity(f, x, n, d, w, out);
+    case FieldType::coupled_flow_matching: coupled_velocity(f, t, x, n, d, out); break;
   }
   return Status::Ok();
 }

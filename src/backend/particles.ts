@@ -15,6 +15,7 @@ export const FIELD_CODES = {
   'flow-matching': 4,
   diffusion: 5,
   'sinkhorn-divergence': 6,
+  'coupled-flow-matching': 7,
 } as const;
 
 export const INTEGRATOR_CODES = { euler: 0, heun: 1, rk4: 2, 'euler-maruyama': 3 } as const;

@@ -109,8 +109,22 @@ export interface SinkhornDivergenceField {
   maxIter?: number;
 }
 
+/**
+ * Flow matching along the pairs of a coupling (e.g. minibatch OT, see otCoupling): the marginal
+ * field v_t(z) = Σ_k softmax_k(−|z − (1−t)x0_k − t x1_k|²/2σ²)(x1_k − x0_k).
+ */
+export interface CoupledFlowMatchingField {
+  type: 'coupled-flow-matching';
+  /** Paired source and target points (K×d each): row k of x0 is coupled with row k of x1. */
+  x0: MatrixLike;
+  x1: MatrixLike;
+  /** Width of the Gaussian smoothing of the paths (default 0.01). */
+  sigma?: number;
+}
+
 export type FieldOptions =
-  | AttentionField | MmdField | LangevinField | MeanFieldField | FlowMatchingField | DiffusionField | SinkhornDivergenceField;
+  | AttentionField | MmdField | LangevinField | MeanFieldField | FlowMatchingField | DiffusionField | SinkhornDivergenceField
+  | CoupledFlowMatchingField;
 
 export interface CompiledField {
   type: number;
@@ -355,6 +369,15 @@ export function compileField(field: unknown, d: number, dtype: DType): CompiledF
       const maxIter = o.maxIter === undefined ? 100 : positiveNumber(o.maxIter, 'field.maxIter');
       if (!Number.isInteger(maxIter)) throw rangeError('a positive integer', 'field.maxIter', maxIter);
       return { ...base, hasEnergy: true, params: Float64Array.of(reg, tol, maxIter, m), arrays: [y.data, castTo(b, dtype)] };
+    }
+    case 'coupled-flow-matching': {
+      const a0 = mat(o.x0, 'field.x0', dtype), a1 = mat(o.x1, 'field.x1', dtype);
+      cols(a0, d, 'field.x0');
+      cols(a1, d, 'field.x1');
+      if (a1.rows !== a0.rows) throw rangeError(`${a0.rows} rows (as field.x0)`, 'field.x1', `${a1.rows} rows`);
+      if (a0.rows === 0) throw rangeError('at least one pair', 'field.x0', '0 rows');
+      const sigma = pos(o.sigma, 'field.sigma', 0.01);
+      return { ...base, params: Float64Array.of(sigma, a0.rows), arrays: [a0.data, a1.data], tMin: 0, tMax: 1 };
     }
   }
 }

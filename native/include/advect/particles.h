@@ -22,6 +22,8 @@
 //                     a = [mu (K·d), logw (K), s2 (K)]; forward VP time τ = horizon − t.
 //   6 sinkhorn-divergence  p = [reg, tol, maxIter, m]   a = [y (m·d), b (m)]; cost |x − y|²,
 //                     v_i = 2(ȳ_i − x̄_i) from the potentials of OT_ε(α, β) and OT_ε(α, α).
+//   7 coupled-flow-matching  p = [sigma, K]   a = [x0 (K·d), x1 (K·d)]: pairs of a coupling;
+//                     v_t(z) = Σ_k softmax_k(−|z − (1−t)x0_k − t x1_k|²/2σ²)(x1_k − x0_k).
 #pragma once
 #include <atomic>
 #include <cstddef>
@@ -35,6 +37,7 @@ namespace advect {
 
 enum class FieldType : int {
   attention = 0, mmd = 1, langevin = 2, mean_field_mlp = 3, flow_matching = 4, diffusion = 5, sinkhorn_divergence = 6,
+  coupled_flow_matching = 7,
 };
 enum class Integrator : int { euler = 0, heun = 1, rk4 = 2, euler_maruyama = 3 };
 

@@ -403,6 +403,19 @@ function diffusionVelocity(f: FieldDesc, t: number, x: FloatArray, n: number, d:
   posteriorApply(P, x, n, d, out, sde ? beta : 0.5 * beta, x, 0.5 * beta);
 }
 
+// ---- coupled (minibatch-OT) flow matching --------------------------------------------------------
+function coupledVelocity(f: FieldDesc, t: number, x: FloatArray, n: number, d: number, out: FloatArray): void {
+  const s2 = f.params[0] * f.params[0], K = f.params[1], [x0, x1] = f.arrays;
+  const C = new Float64Array(K * d), vals = new Float64Array(K * (d + 1));
+  for (let k = 0; k < K; k++)
+    for (let b = 0; b < d; b++) {
+      C[k * d + b] = (1 - t) * x0[k * d + b] + t * x1[k * d + b];
+      vals[k * (d + 1) + 1 + b] = x1[k * d + b] - x0[k * d + b];
+    }
+  const P: Posterior = { K, C, lw: new Float64Array(K), h: new Float64Array(K).fill(0.5 / s2), vals };
+  posteriorApply(P, x, n, d, out, 1, null, 0);
+}
+
 // ---- Sinkhorn divergence (mirrors sd_* in native/src/particles_fields.cc) --------------------------
 function sqDiameter(x: FloatArray, n: number, y: FloatArray, m: number, d: number): number {
   let s = 0;
@@ -493,8 +506,9 @@ export function fieldVelocity(f: FieldDesc, t: number, x: FloatArray, n: number,
     case 4: return fmVelocity(f, t, x, n, d, out);
     case 5: diffusionVelocity(f, t, x, n, d, out); return null;
     case 6: sdVelocity(f, x, n, d, w, out); return null;
+    case 7: coupledVelocity(f, t, x, n, d, out); return null;
   }
-  throw new RangeError(`Expected a field type code from 0 to 6 for type but received ${f.type}`);
+  throw new RangeError(`Expected a field type code from 0 to 7 for type but received ${f.type}`);
 }
 
 export function fieldEnergy(f: FieldDesc, _t: number, x: FloatArray, n: number, d: number, w: FloatArray | null): number {

@@ -71,8 +71,14 @@ export function checkField(f: FieldDesc, n: number, d: number): void {
       if (!(A.length === 2 && m > 0 && len(0, m * d) && len(1, m))) throw bad('Expected target y (m·d) and b (m) for field');
       return;
     }
+    case 7: {
+      const K = p[1];
+      if (p.length < 2 || !(p[0] > 0)) throw bad('Expected coupled flow-matching parameters for field');
+      if (!(A.length === 2 && K > 0 && len(0, K * d) && len(1, K * d))) throw bad('Expected x0, x1 (K·d) for field');
+      return;
+    }
   }
-  throw new RangeError(`Expected a field type code from 0 to 6 for type but received ${f.type}`);
+  throw new RangeError(`Expected a field type code from 0 to 7 for type but received ${f.type}`);
 }
 
 const like = (a: FloatArray, n: number): FloatArray => (a instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
