@@ -416,3 +416,16 @@ describe('emd points async and raw native robustness', () => {
     }
   });
 });
+
+describe('emd numeric limits', () => {
+  it('costs whose magnitude overflows the artificial cost fail with ADVECT_NUMERIC', () => {
+    let err: unknown;
+    try {
+      emd(null, null, [[1e308, 0], [0, 1e308]]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AdvectError);
+    expect((err as AdvectError).code).toBe('ADVECT_NUMERIC');
+  });
+});

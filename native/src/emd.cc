@@ -268,6 +268,7 @@ Status run_simplex(Cost& cost, const double* a, std::size_t n0, const double* b,
   Tree t;
   t.init(n, m);
   const double art = (cmax + 1) * double(n + m);
+  if (!std::isfinite(art)) return Status::Error(Code::numeric, "emd: costs too large (max |C| times n + m overflows)");
   double massA = 0;
   for (int i = 0; i < n; ++i) {
     t.parent[i] = t.R;

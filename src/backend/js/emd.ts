@@ -251,6 +251,7 @@ function* simplex(
   const n = rmap.length, m = cmap.length, n0 = a.length, m0 = b.length;
   const t = new Tree(n, m);
   const art = (cmax + 1) * (n + m);
+  if (!Number.isFinite(art)) throw new AdvectError('ADVECT_NUMERIC', 'emd: costs too large (max |C| times n + m overflows)');
   let massA = 0;
   for (let i = 0; i < n; i++) {
     t.parent[i] = t.R;
