@@ -50,3 +50,13 @@ export { barycentricProjection, mccannInterpolate } from './ot/maps.js';
 export type { PlanLike, Interpolation } from './ot/maps.js';
 export { eigh, symFunction, sqrtm, invSqrtm, invSpd } from './linalg/eigh.js';
 export type { Eigh } from './linalg/eigh.js';
+export {
+  powerDiagram, semiDiscreteOT, semiDiscreteOTAsync, semiDiscreteDual, cellPolygon, cellNeighbors,
+  semiDiscreteSgd, semiDiscreteSgdAsync, lloyd, lloydAsync, stipple, stippleAsync, sampleImage,
+} from './semidiscrete/index.js';
+export type {
+  LaguerreCells, Facets, PowerDiagramResult, PowerDiagramOptions, SemiDiscreteOptions, SemiDiscreteAsyncOptions,
+  SemiDiscreteProgress, SemiDiscreteResult, DualResult, Sampler, SemiDiscreteSgdOptions, SemiDiscreteSgdResult,
+  SemiDiscreteSgdProgress, SemiDiscreteSgdAsyncOptions, LloydOptions, LloydResult, LloydProgress, LloydAsyncOptions,
+  StippleOptions, DomainLike, DensityLike,
+} from './semidiscrete/index.js';

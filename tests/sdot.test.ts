@@ -337,6 +337,17 @@ describe('image densities', () => {
     for (let i = 0; i < n; i++) expect(r.centroids.data[2 * i]).toBeGreaterThanOrEqual(3 / 8 - 1e-12);
   });
 
+  it('sites that start inside the zero-density band converge (uniform-to-image homotopy)', () => {
+    const n = 12;
+    // All sites in x < 3/8 where the density vanishes: every initial cell but the rightmost is massless.
+    const sites = Float64Array.from(uniform(54, 2 * n), (v, k) => (k % 2 === 0 ? 0.3 * v : v));
+    const r = semiDiscreteOT(M(sites), { density: { image }, tol: 1e-9 });
+    expect(r.converged).toBe(true);
+    for (let i = 0; i < n; i++) expect(Math.abs(r.masses[i] * n - 1)).toBeLessThanOrEqual(1e-9);
+    const ras = raster(sites, r.weights, 256, [0, 0, 1, 1], dens);
+    for (let i = 0; i < n; i++) expect(Math.abs(ras[i] - r.masses[i])).toBeLessThan(0.006);
+  });
+
   it('the image may cover other bounds than the domain (density zero outside it)', () => {
     const d = powerDiagram([[0.25, 0.5], [0.75, 0.5]], [0, 0], { density: { image: [[1, 1]], bounds: [0, 0, 0.5, 1] } });
     expect(d.masses[0]).toBeCloseTo(1, 14);

@@ -321,8 +321,8 @@ double PowerDiagram::density_at(double x, double y) const {
   return scale_ * dens_.image[r * dens_.iw + c];
 }
 
-void PowerDiagram::support_point(double px, double py, double& qx, double& qy) const {
-  if (dens_.image) {
+void PowerDiagram::support_point(double px, double py, double& qx, double& qy, bool uniform) const {
+  if (dens_.image && !uniform) {
     const double pw = (dens_.x1 - dens_.x0) / dens_.iw, ph = (dens_.y1 - dens_.y0) / dens_.ih;
     double best = std::numeric_limits<double>::infinity();
     qx = dcx_, qy = dcy_;
@@ -498,8 +498,13 @@ Status PowerDiagram::compute(const double* w, const PowerDiagramOptions& opts, P
       // Integrals.
       Moments geo, mo;
       poly_moments(P, 1.0, geo);
-      if (image) image_moments(P, yx, yy, px, scale_, sc, mo);
-      else {
+      if (image) {
+        image_moments(P, yx, yy, px, opts.blend > 0 ? scale_ * (1 - opts.blend) : scale_, sc, mo);
+        if (opts.blend > 0) {
+          const double u = opts.blend / domain_area_;
+          mo.m0 += u * geo.m0, mo.mx += u * geo.mx, mo.my += u * geo.my, mo.m2 += u * geo.m2;
+        }
+      } else {
         mo = geo;
         mo.m0 *= scale_, mo.mx *= scale_, mo.my *= scale_, mo.m2 *= scale_;
       }
@@ -529,8 +534,11 @@ Status PowerDiagram::compute(const double* w, const PowerDiagramOptions& opts, P
           const double ex = P.x[q] - P.x[k], ey = P.y[q] - P.y[k];
           const double len = std::sqrt(ex * ex + ey * ey);
           if (!(len > 0)) continue;
-          const double fm = image ? image_segment(P.x[k] + yx, P.y[k] + yy, P.x[q] + yx, P.y[q] + yy, px, scale_, sc.ts)
-                                  : scale_ * len;
+          double fm = scale_ * len;
+          if (image) {
+            fm = image_segment(P.x[k] + yx, P.y[k] + yy, P.x[q] + yx, P.y[q] + yy, px, scale_, sc.ts);
+            if (opts.blend > 0) fm = (1 - opts.blend) * fm + opts.blend / domain_area_ * len;
+          }
           co.ei.push_back(static_cast<int32_t>(i));
           co.ej.push_back(j);
           co.efacet.push_back(fm);

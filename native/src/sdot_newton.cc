@@ -221,23 +221,12 @@ Status check_distinct_sites(const double* sites, std::size_t n, std::size_t d) {
   return Status::Ok();
 }
 
-Status sdot_newton(const PowerDiagram& pd, const double* b, const double* w0, const NewtonOptions& opt,
-                   const std::atomic<bool>* cancel, const SdotProgress& progress, NewtonResult& out) {
+namespace {
+
+// Re-seeds cells without mass: raises w_i until the nearest support point is inside cell i.
+Status reseed(const PowerDiagram& pd, const PowerDiagramOptions& po, std::vector<double>& w, PowerDiagramResult& D) {
   const std::size_t n = pd.size();
   const double* Y = pd.sites();
-  Status st = check_distinct_sites(Y, n, 2);
-  if (!st.ok()) return st;
-  out = NewtonResult();
-  std::vector<double> w(n, 0);
-  if (w0) std::copy(w0, w0 + n, w.begin());
-  remove_mean(w);
-  PowerDiagramOptions po;
-  po.want_cells = true;
-  PowerDiagramResult D;
-  st = pd.compute(w.data(), po, D);
-  if (!st.ok()) return st;
-
-  // Re-seed cells without mass: raise w_i until the nearest support point is inside cell i.
   const double margin = 0.1 * pd.domain_area() / static_cast<double>(n);
   for (int round = 0; round < 64 && n > 1; ++round) {
     bool any = false;
@@ -245,7 +234,7 @@ Status sdot_newton(const PowerDiagram& pd, const double* b, const double* w0, co
       if (D.masses[i] > 0) continue;
       any = true;
       double qx, qy;
-      pd.support_point(Y[2 * i], Y[2 * i + 1], qx, qy);
+      pd.support_point(Y[2 * i], Y[2 * i + 1], qx, qy, po.blend > 0);
       double v = std::numeric_limits<double>::infinity();
       for (std::size_t j = 0; j < n; ++j) {
         if (j == i) continue;
@@ -257,69 +246,120 @@ Status sdot_newton(const PowerDiagram& pd, const double* b, const double* w0, co
     }
     if (!any) break;
     remove_mean(w);
-    st = pd.compute(w.data(), po, D);
+    Status st = pd.compute(w.data(), po, D);
     if (!st.ok()) return st;
   }
+  return Status::Ok();
+}
 
+// One damped-Newton run at a fixed density (blend); w and D are updated in place; out collects
+// history, iterations and the stop reason. Returns converged.
+Status newton_stage(const PowerDiagram& pd, const PowerDiagramOptions& po, const double* b, double tol, int max_iter,
+                    const NewtonOptions& opt, const std::atomic<bool>* cancel, const SdotProgress& progress,
+                    std::vector<double>& w, PowerDiagramResult& D, NewtonResult& out, bool& converged) {
+  const std::size_t n = pd.size();
+  const double* Y = pd.sites();
+  converged = false;
   double minb = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < n; ++i) minb = std::min(minb, b[i]);
   const double eps0 = 0.5 * std::min(minb, min_of(D.masses));
   double err = max_rel_error(D.masses, b);
   double l2 = l2_error(D.masses, b);
-  out.history.push_back(err);
+  if (out.history.empty()) out.history.push_back(err);
+  out.max_rel_error = err;
+  if (!(eps0 > 0)) {
+    out.reason = "some cells have no mass at the initial weights";
+    return Status::Ok();
+  }
   const int cg_max = opt.cg_max_iter > 0 ? opt.cg_max_iter : static_cast<int>(20 * std::sqrt(static_cast<double>(n)) + 100);
   Laplacian L;
   IncompleteCholesky ic;
   std::vector<double> rhs(n), delta(n), dperm, wt(n);
   PowerDiagramResult Dt;
-  int it = 0;
-  if (!(eps0 > 0)) {
-    out.reason = "some cells have no mass at the initial weights";
-  } else {
-    for (;;) {
-      if (err <= opt.tol) {
-        out.converged = true;
-        break;
-      }
-      if (it >= opt.max_iter) {
-        out.reason = "maximum number of Newton iterations reached";
-        break;
-      }
-      if (cancel && cancel->load(std::memory_order_relaxed)) return Status::Error(Code::aborted, "The operation was aborted");
-      L.build(n, D, Y, pd.order());
-      for (std::size_t i = 0; i < n; ++i) rhs[L.pos[i]] = b[i] - D.masses[i];
-      ic.build(L);
-      // Inexact Newton: a loose inner solve far from the solution, tighter near it.
-      const double eta = std::min(opt.cg_tol, std::max(0.5 * opt.tol / err, std::min(0.1, err)));
-      out.cg_iterations += pcg(L, ic, rhs, eta, cg_max, dperm);
-      for (std::size_t i = 0; i < n; ++i) delta[i] = dperm[L.pos[i]];
-      double t = 1;
-      bool accepted = false;
-      for (int ls = 0; ls < 40; ++ls, t *= 0.5) {
-        for (std::size_t i = 0; i < n; ++i) wt[i] = w[i] + t * delta[i];
-        st = pd.compute(wt.data(), po, Dt);
-        if (!st.ok()) return st;
-        if (min_of(Dt.masses) >= eps0 && l2_error(Dt.masses, b) <= (1 - t / 2) * l2) {
-          accepted = true;
-          break;
-        }
-      }
-      if (!accepted) {
-        out.reason = "the line search found no acceptable step";
-        break;
-      }
-      ++it;
-      w = wt;
-      remove_mean(w);
-      std::swap(D, Dt);
-      err = max_rel_error(D.masses, b);
-      l2 = l2_error(D.masses, b);
-      out.history.push_back(err);
-      if (progress) progress(it, err, t, out.cg_iterations);
+  for (int it = 0;; ++it) {
+    if (err <= tol) {
+      converged = true;
+      out.reason.clear();
+      return Status::Ok();
     }
+    if (it >= max_iter) {
+      out.reason = "maximum number of Newton iterations reached";
+      return Status::Ok();
+    }
+    if (cancel && cancel->load(std::memory_order_relaxed)) return Status::Error(Code::aborted, "The operation was aborted");
+    L.build(n, D, Y, pd.order());
+    for (std::size_t i = 0; i < n; ++i) rhs[L.pos[i]] = b[i] - D.masses[i];
+    ic.build(L);
+    // Inexact Newton: a loose inner solve far from the solution, tighter near it.
+    const double eta = std::min(opt.cg_tol, std::max(0.5 * tol / err, std::min(0.1, err)));
+    out.cg_iterations += pcg(L, ic, rhs, eta, cg_max, dperm);
+    for (std::size_t i = 0; i < n; ++i) delta[i] = dperm[L.pos[i]];
+    double t = 1;
+    bool accepted = false;
+    for (int ls = 0; ls < 40; ++ls, t *= 0.5) {
+      for (std::size_t i = 0; i < n; ++i) wt[i] = w[i] + t * delta[i];
+      Status st = pd.compute(wt.data(), po, Dt);
+      if (!st.ok()) return st;
+      if (min_of(Dt.masses) >= eps0 && l2_error(Dt.masses, b) <= (1 - t / 2) * l2) {
+        accepted = true;
+        break;
+      }
+    }
+    if (!accepted) {
+      out.reason = "the line search found no acceptable step";
+      return Status::Ok();
+    }
+    ++out.iterations;
+    w = wt;
+    remove_mean(w);
+    std::swap(D, Dt);
+    err = max_rel_error(D.masses, b);
+    l2 = l2_error(D.masses, b);
+    out.history.push_back(err);
+    out.max_rel_error = err;
+    if (progress) progress(out.iterations, err, t, out.cg_iterations);
   }
-  out.iterations = it;
-  out.max_rel_error = err;
+}
+
+}  // namespace
+
+Status sdot_newton(const PowerDiagram& pd, const double* b, const double* w0, const NewtonOptions& opt,
+                   const std::atomic<bool>* cancel, const SdotProgress& progress, NewtonResult& out) {
+  const std::size_t n = pd.size();
+  Status st = check_distinct_sites(pd.sites(), n, 2);
+  if (!st.ok()) return st;
+  out = NewtonResult();
+  std::vector<double> w(n, 0);
+  if (w0) std::copy(w0, w0 + n, w.begin());
+  remove_mean(w);
+  PowerDiagramOptions po;
+  PowerDiagramResult D;
+  st = pd.compute(w.data(), po, D);
+  if (!st.ok()) return st;
+  bool converged = false;
+  if (pd.has_image() && min_of(D.masses) <= 0) {
+    // Homotopy from the uniform density (where every cell can be given mass) to the image:
+    // ρ_t = (1 − t)ρ + t·uniform, t = 1, 0.1, 0.01, 0.001, each solved loosely and warm-started.
+    for (double t : {1.0, 0.1, 0.01, 0.001}) {
+      po.blend = t;
+      st = pd.compute(w.data(), po, D);
+      if (!st.ok()) return st;
+      st = reseed(pd, po, w, D);
+      if (!st.ok()) return st;
+      st = newton_stage(pd, po, b, std::max(opt.tol, 1e-3), opt.max_iter, opt, cancel, progress, w, D, out, converged);
+      if (!st.ok()) return st;
+    }
+    po.blend = 0;
+    st = pd.compute(w.data(), po, D);
+    if (!st.ok()) return st;
+  }
+  st = reseed(pd, po, w, D);
+  if (!st.ok()) return st;
+  st = newton_stage(pd, po, b, opt.tol, opt.max_iter, opt, cancel, progress, w, D, out, converged);
+  if (!st.ok()) return st;
+  out.converged = converged;
+  out.max_rel_error = max_rel_error(D.masses, b);
+  if (out.history.back() != out.max_rel_error) out.history.push_back(out.max_rel_error);
   out.weights = w;
   double cost = 0;
   for (double c : D.costs) cost += c;

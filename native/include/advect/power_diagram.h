@@ -37,6 +37,9 @@ struct Density2D {
 
 struct PowerDiagramOptions {
   bool want_cells = true;  // polygons and per-edge neighbours
+  // Image densities only: integrate (1 − blend)·ρ + blend·uniform (the homotopy that gives every
+  // cell mass when sites start in zero-density regions). 0 = the density itself.
+  double blend = 0;
 };
 
 struct PowerDiagramResult {
@@ -66,7 +69,9 @@ class PowerDiagram {
   // Sites in grid order (a spatially coherent permutation of 0..N-1).
   const int32_t* order() const { return gidx_.data(); }
   // Nearest point of the density's support to p (for re-seeding empty cells).
-  void support_point(double px, double py, double& qx, double& qy) const;
+  // With uniform = true the support is the whole domain (the blended density's support).
+  void support_point(double px, double py, double& qx, double& qy, bool uniform = false) const;
+  bool has_image() const { return dens_.image != nullptr; }
   // The normalised density value at a point (0 outside the domain is NOT checked here).
   double density_at(double x, double y) const;
 

@@ -359,9 +359,10 @@ export class PowerDiagram {
   }
 
   /** Nearest point of the density's support (pulled slightly toward the domain centroid). */
-  supportPoint(px: number, py: number): [number, number] {
+  /** With uniform = true the support is the whole domain (the blended density's support). */
+  supportPoint(px: number, py: number, uniform = false): [number, number] {
     let qx = px, qy = py;
-    if (this.dens.image) {
+    if (this.dens.image && !uniform) {
       const d = this.dens, pw = (d.x1 - d.x0) / d.iw, ph = (d.y1 - d.y0) / d.ih;
       let best = Infinity;
       qx = this.dcx;
@@ -390,7 +391,12 @@ export class PowerDiagram {
     return [qx + 1e-3 * (this.dcx - qx), qy + 1e-3 * (this.dcy - qy)];
   }
 
-  compute(w: ArrayLike<number>, wantCells = true): DiagramOut {
+  get hasImage(): boolean {
+    return this.dens.image !== null;
+  }
+
+  /** blend (image densities only): integrate (1 − blend)·ρ + blend·uniform. */
+  compute(w: ArrayLike<number>, wantCells = true, blend = 0): DiagramOut {
     const n = this.n, Y = this.sites, D = this.domain, m = D.length / 2;
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(w[i])) throw new AdvectError('ADVECT_NUMERIC', 'Non-finite weight in the power diagram');
@@ -524,7 +530,11 @@ export class PowerDiagram {
       let mo: Moments;
       if (px) {
         mo = { m0: 0, mx: 0, my: 0, m2: 0 };
-        imageMoments(P, yx, yy, px, scale, mo);
+        imageMoments(P, yx, yy, px, blend > 0 ? scale * (1 - blend) : scale, mo);
+        if (blend > 0) {
+          const u = blend / this.domainArea;
+          mo.m0 += u * geo.m0, mo.mx += u * geo.mx, mo.my += u * geo.my, mo.m2 += u * geo.m2;
+        }
       } else {
         mo = { m0: geo.m0 * scale, mx: geo.mx * scale, my: geo.my * scale, m2: geo.m2 * scale };
       }
@@ -549,7 +559,11 @@ export class PowerDiagram {
           const ex = P.x[q] - P.x[k], ey = P.y[q] - P.y[k];
           const len = Math.sqrt(ex * ex + ey * ey);
           if (!(len > 0)) continue;
-          const fm = px ? imageSegment(P.x[k] + yx, P.y[k] + yy, P.x[q] + yx, P.y[q] + yy, px, scale) : scale * len;
+          let fm = scale * len;
+          if (px) {
+            fm = imageSegment(P.x[k] + yx, P.y[k] + yy, P.x[q] + yx, P.y[q] + yy, px, scale);
+            if (blend > 0) fm = (1 - blend) * fm + (blend / this.domainArea) * len;
+          }
           ei.push(i), ej.push(j), efacet.push(fm), elength.push(len);
         }
       }

@@ -214,20 +214,15 @@ export function checkDistinctSites(sites: ArrayLike<number>, n: number, d: numbe
   }
 }
 
-export function* newtonGen(pd: PowerDiagram, b: Float64Array, w0: Float64Array | null, opt: NewtonOpts): Generator<number[], NewtonOut, void> {
+function reseed(pd: PowerDiagram, blend: number, w: Float64Array, D: DiagramOut): DiagramOut {
   const n = pd.n, Y = pd.sites;
-  checkDistinctSites(Y, n, 2);
-  let w: Float64Array = new Float64Array(n);
-  if (w0) w.set(w0);
-  removeMean(w);
-  let D = pd.compute(w);
   const margin = (0.1 * pd.domainArea) / n;
   for (let round = 0; round < 64 && n > 1; round++) {
     let any = false;
     for (let i = 0; i < n; i++) {
       if (D.masses[i] > 0) continue;
       any = true;
-      const [qx, qy] = pd.supportPoint(Y[2 * i], Y[2 * i + 1]);
+      const [qx, qy] = pd.supportPoint(Y[2 * i], Y[2 * i + 1], blend > 0);
       let v = Infinity;
       for (let j = 0; j < n; j++) {
         if (j === i) continue;
@@ -239,65 +234,104 @@ export function* newtonGen(pd: PowerDiagram, b: Float64Array, w0: Float64Array |
     }
     if (!any) break;
     removeMean(w);
-    D = pd.compute(w);
+    D = pd.compute(w, true, blend);
   }
+  return D;
+}
+
+interface StageState {
+  w: Float64Array;
+  D: DiagramOut;
+  history: number[];
+  iterations: number;
+  cgIterations: number;
+  reason: string;
+  converged: boolean;
+}
+
+function* newtonStage(pd: PowerDiagram, blend: number, b: Float64Array, tol: number, maxIter: number, opt: NewtonOpts, s: StageState): Generator<number[], void, void> {
+  const n = pd.n, Y = pd.sites;
+  s.converged = false;
   let minb = Infinity;
   for (let i = 0; i < n; i++) minb = Math.min(minb, b[i]);
-  const eps0 = 0.5 * Math.min(minb, minOf(D.masses));
-  let err = maxRel(D.masses, b);
-  let e2 = l2(D.masses, b);
-  const history = [err];
+  const eps0 = 0.5 * Math.min(minb, minOf(s.D.masses));
+  let err = maxRel(s.D.masses, b);
+  let e2 = l2(s.D.masses, b);
+  if (s.history.length === 0) s.history.push(err);
+  if (!(eps0 > 0)) {
+    s.reason = 'some cells have no mass at the initial weights';
+    return;
+  }
   const cgMax = Math.trunc(20 * Math.sqrt(n) + 100);
   const L = new Laplacian(), ic = new IncompleteCholesky();
   const rhs = new Float64Array(n), delta = new Float64Array(n), dperm = new Float64Array(n);
-  let it = 0, cgIterations = 0, converged = false, reason = '';
-  if (!(eps0 > 0)) {
-    reason = 'some cells have no mass at the initial weights';
-  } else {
-    for (;;) {
-      if (err <= opt.tol) {
-        converged = true;
-        break;
-      }
-      if (it >= opt.maxIter) {
-        reason = 'maximum number of Newton iterations reached';
-        break;
-      }
-      L.build(n, D, Y, pd.order);
-      for (let i = 0; i < n; i++) rhs[L.pos[i]] = b[i] - D.masses[i];
-      ic.build(L);
-      const eta = Math.min(opt.cgTol, Math.max((0.5 * opt.tol) / err, Math.min(0.1, err)));
-      cgIterations += pcg(L, ic, rhs, eta, cgMax, dperm);
-      for (let i = 0; i < n; i++) delta[i] = dperm[L.pos[i]];
-      let t = 1;
-      let accepted: { wt: Float64Array; Dt: DiagramOut } | null = null;
-      for (let ls = 0; ls < 40; ls++, t *= 0.5) {
-        const wt = new Float64Array(n);
-        for (let i = 0; i < n; i++) wt[i] = w[i] + t * delta[i];
-        const Dt = pd.compute(wt);
-        if (minOf(Dt.masses) >= eps0 && l2(Dt.masses, b) <= (1 - t / 2) * e2) {
-          accepted = { wt, Dt };
-          break;
-        }
-      }
-      if (!accepted) {
-        reason = 'the line search found no acceptable step';
-        break;
-      }
-      it++;
-      w = accepted.wt;
-      removeMean(w);
-      D = accepted.Dt;
-      err = maxRel(D.masses, b);
-      e2 = l2(D.masses, b);
-      history.push(err);
-      yield [it, err, t, cgIterations];
+  for (let it = 0; ; it++) {
+    if (err <= tol) {
+      s.converged = true;
+      s.reason = '';
+      return;
     }
+    if (it >= maxIter) {
+      s.reason = 'maximum number of Newton iterations reached';
+      return;
+    }
+    L.build(n, s.D, Y, pd.order);
+    for (let i = 0; i < n; i++) rhs[L.pos[i]] = b[i] - s.D.masses[i];
+    ic.build(L);
+    const eta = Math.min(opt.cgTol, Math.max((0.5 * tol) / err, Math.min(0.1, err)));
+    s.cgIterations += pcg(L, ic, rhs, eta, cgMax, dperm);
+    for (let i = 0; i < n; i++) delta[i] = dperm[L.pos[i]];
+    let t = 1;
+    let accepted: { wt: Float64Array; Dt: DiagramOut } | null = null;
+    for (let ls = 0; ls < 40; ls++, t *= 0.5) {
+      const wt = new Float64Array(n);
+      for (let i = 0; i < n; i++) wt[i] = s.w[i] + t * delta[i];
+      const Dt = pd.compute(wt, true, blend);
+      if (minOf(Dt.masses) >= eps0 && l2(Dt.masses, b) <= (1 - t / 2) * e2) {
+        accepted = { wt, Dt };
+        break;
+      }
+    }
+    if (!accepted) {
+      s.reason = 'the line search found no acceptable step';
+      return;
+    }
+    s.iterations++;
+    s.w = accepted.wt;
+    removeMean(s.w);
+    s.D = accepted.Dt;
+    err = maxRel(s.D.masses, b);
+    e2 = l2(s.D.masses, b);
+    s.history.push(err);
+    yield [s.iterations, err, t, s.cgIterations];
   }
+}
+
+export function* newtonGen(pd: PowerDiagram, b: Float64Array, w0: Float64Array | null, opt: NewtonOpts): Generator<number[], NewtonOut, void> {
+  const n = pd.n;
+  checkDistinctSites(pd.sites, n, 2);
+  const w: Float64Array = new Float64Array(n);
+  if (w0) w.set(w0);
+  removeMean(w);
+  const s: StageState = { w, D: pd.compute(w), history: [], iterations: 0, cgIterations: 0, reason: '', converged: false };
+  if (pd.hasImage && minOf(s.D.masses) <= 0) {
+    // Homotopy from the uniform density to the image (see native/src/sdot_newton.cc).
+    for (const t of [1, 0.1, 0.01, 0.001]) {
+      s.D = pd.compute(s.w, true, t);
+      s.D = reseed(pd, t, s.w, s.D);
+      yield* newtonStage(pd, t, b, Math.max(opt.tol, 1e-3), opt.maxIter, opt, s);
+    }
+    s.D = pd.compute(s.w, true, 0);
+  }
+  s.D = reseed(pd, 0, s.w, s.D);
+  yield* newtonStage(pd, 0, b, opt.tol, opt.maxIter, opt, s);
+  const err = maxRel(s.D.masses, b);
+  if (s.history[s.history.length - 1] !== err) s.history.push(err);
   let cost = 0;
-  for (let i = 0; i < n; i++) cost += D.costs[i];
+  for (let i = 0; i < n; i++) cost += s.D.costs[i];
   return {
-    weights: w, history: Float64Array.from(history), iterations: it, cgIterations, maxRelMassError: err, converged, reason, cost, diagram: D,
+    weights: s.w, history: Float64Array.from(s.history), iterations: s.iterations, cgIterations: s.cgIterations,
+    maxRelMassError: err, converged: s.converged, reason: s.reason, cost, diagram: s.D,
   };
 }
 

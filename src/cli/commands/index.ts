@@ -1,5 +1,7 @@
 /** Subcommand registry: name → { summary, run }. Each command lives in its own file. */
 import { info } from './info.js';
+import { sdot } from './sdot.js';
+import { stipple } from './stipple.js';
 import { flow } from './flow.js';
 import { demo } from './demo.js';
 import { sinkhorn } from './sinkhorn.js';
@@ -15,6 +17,8 @@ export interface Command {
 
 export const commands: Record<string, Command> = {
   info,
+  sdot,
+  stipple,
   flow,
   demo,
   sinkhorn,
