@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { AdvectError } from '../src/errors.js';
+import { backend } from '../src/backend/index.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { fieldEnergy, simulate, simulateAsync, type SimulateOptions } from '../src/particles/index.js';
 import { normal } from './helpers/random.js';
@@ -92,6 +93,27 @@ describe('errors on bad configs', () => {
       .toThrow(TypeError);
     expect(() => simulate({ ...mmd, field: { type: 'mean-field-mlp', data: [[1], [2]], labels: [1] } })).toThrow(/field.labels/);
     expect(() => simulate({ ...mmd, x0: [[NaN, 1]] })).toThrow(RangeError);
+  });
+
+  it('raw backend ops reject malformed arguments without crashing', () => {
+    const ops = backend().particles;
+    const x = new Float64Array(6), out = new Float64Array(6);
+    const p = (...v: number[]) => Float64Array.from(v);
+    const bad: Array<() => unknown> = [
+      () => ops.fieldVelocity(x, 3, 2, null, 99, p(1, 1, 1, 0), [], 0, out),
+      () => ops.fieldVelocity(x, 3, 2, null, 0, p(-1, 2, 1, 0), [new Float64Array(4), new Float64Array(4), new Float64Array(4)], 0, out),
+      () => ops.fieldVelocity(x, 3, 2, null, 0, p(1e30, 1e30, 1, 0), [new Float64Array(4), new Float64Array(4), new Float64Array(4)], 0, out),
+      () => ops.fieldVelocity(x, 3, 2, null, 1, p(0, 1, 1, 1e-8, 1, 0, 5), [new Float64Array(2), new Float64Array(5)], 0, out),
+      () => ops.fieldVelocity(x, 3, 2, null, 3, p(0, 2.5, 1, 1), [new Float64Array(2), new Float64Array(2)], 0, out),
+      () => ops.fieldVelocity(x, 3, 2, null, 4, p(0, 0), [], 0, out),
+      () => ops.fieldVelocity(x, 3, 2, null, 6, p(0.1, 1e-3, 10, 4), [new Float64Array(8)], 0, out),
+      () => ops.fieldVelocity(x, 3, 2, null, 7, p(0.1, 2), [new Float64Array(4), new Float32Array(4)], 0, out),
+      () => ops.fieldVelocity(x, 4, 2, null, 1, p(0, 1, 1, 1e-8, 1, 0, 0), [], 0, out),
+      () => ops.fieldEnergy(x, 3, 2, new Float64Array(2), 1, p(0, 1, 1, 1e-8, 1, 0, 0), [], 0),
+      () => ops.simulate(x, 3, 2, null, 1, p(0, 1, 1, 1e-8, 1, 0, 0), [], 0, 0.1, 3, 0, 1, 0, new Float64Array(6), new Float64Array(4), null),
+      () => ops.simulate(x, 3, 2, null, 2, p(1, 1, 1, 0), [], 0, 0.1, 3, 0, 0, 0, new Float64Array(12), new Float64Array(2), null),
+    ];
+    for (const call of bad) expect(call).toThrow();
   });
 
   it('a diverging run fails with ADVECT_NUMERIC', () => {

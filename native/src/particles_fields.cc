@@ -614,6 +614,19 @@ template <class T> Status check_field(const FieldDesc<T>& f, std::size_t n, std:
   auto need = [&](std::size_t np, std::size_t na) -> bool { return f.params.size() >= np && f.arrays.size() == na; };
   auto len = [&](std::size_t i, std::size_t L) -> bool { return f.lengths[i] == L; };
   if (d == 0) return bad("Expected d >= 1 for particles but received 0");
+  // Counts and codes among the params must be small non-negative integers (no UB in size_t casts,
+  // no overflow in products of sizes).
+  static const int counts[][4] = {{0, 1, -1, -1}, {0, 6, -1, -1}, {0, 3, -1, -1}, {0, 1, 2, 3},
+                                  {0, 1, 2, -1}, {0, 4, -1, -1}, {2, 3, -1, -1}, {1, -1, -1, -1}};
+  if (f.type < 0 || f.type > 7) return bad("Expected a field type code from 0 to 7 for field");
+  for (int c : counts[f.type]) {
+    if (c < 0) continue;
+    if (std::size_t(c) >= f.params.size()) return bad("Expected more parameters for field");
+    const double v = f.params[std::size_t(c)];
+    if (!(v >= 0) || v != std::floor(v) || v * double(d) > 9.0e15 || v * v * double(d) > 9.0e15)
+      return bad("Expected non-negative integer counts and codes in the field parameters");
+  }
+  if (f.lengths.size() != f.arrays.size()) return bad("Expected one length per field array");
   switch (FieldType(f.type)) {
     case FieldType::attention: {
       if (!need(4, 3)) return bad("Expected attention parameters for field");

@@ -16,11 +16,30 @@ function bad(msg: string): TypeError {
   return new TypeError(msg);
 }
 
+const COUNTS = [[0, 1], [0, 6], [0, 3], [0, 1, 2, 3], [0, 1, 2], [0, 4], [2, 3], [1]];
+
+/** Mirrors the binding's argument checks (native/addon/particles_binding.cc). */
+function checkArgs(x: FloatArray, n: number, d: number, w: FloatArray | null, f: FieldDesc): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`Expected at least one particle for n but received ${n}`);
+  if (x.length !== n * d) throw new RangeError(`Expected length ${n * d} for x but received ${x.length}`);
+  if (w && (w.length !== n || w.constructor !== x.constructor)) throw new TypeError('Expected weights of length n in the dtype of x for weights');
+  if (!(f.params instanceof Float64Array)) throw new TypeError('Expected a Float64Array for params');
+  for (const v of f.params) if (!Number.isFinite(v)) throw new RangeError('Expected finite parameters for params');
+  if (f.arrays.length > 16) throw new RangeError('Expected at most 16 arrays for arrays');
+  for (const a of f.arrays) if (a.constructor !== x.constructor) throw new TypeError('Expected arrays of the same dtype as x for arrays[k]');
+}
+
 /** Mirrors check_field in native/src/particles_fields.cc. */
 export function checkField(f: FieldDesc, n: number, d: number): void {
   const p = f.params, A = f.arrays;
   const len = (i: number, L: number) => A[i] !== undefined && A[i].length === L;
   if (d === 0) throw bad('Expected d >= 1 for particles but received 0');
+  if (!(f.type >= 0 && f.type <= 7 && Number.isInteger(f.type))) throw new RangeError(`Expected a field type code from 0 to 7 for type but received ${f.type}`);
+  for (const c of COUNTS[f.type]) {
+    if (c >= p.length) throw bad('Expected more parameters for field');
+    const v = p[c];
+    if (!(v >= 0) || !Number.isInteger(v) || v * d > 9e15 || v * v * d > 9e15) throw bad('Expected non-negative integer counts and codes in the field parameters');
+  }
   switch (f.type) {
     case 0: {
       const H = p[0], r = p[1];
@@ -93,13 +112,18 @@ function* simulateGen(
   steps: number, t0: number, record: number, seed: number, traj: FloatArray, times: Float64Array,
   energy: Float64Array | null,
 ): Generator<number[], void, void> {
+  checkArgs(x0, n, d, w, f);
   checkField(f, n, d);
   const stoch = isStochastic(f);
+  if (!Number.isInteger(integrator) || integrator < 0 || integrator > 3) throw new RangeError(`Expected an integrator code from 0 to 3 for integrator but received ${integrator}`);
+  if (!Number.isFinite(dt) || !Number.isFinite(t0)) throw new RangeError('Expected finite dt and t0');
+  if (!Number.isInteger(steps) || steps < 0 || !Number.isInteger(record) || record < 0) throw new RangeError('Expected non-negative integers for steps and record');
   if (stoch && integrator !== 3)
     throw bad("Expected integrator 'euler-maruyama' for a stochastic field but received another integrator");
   const len = n * d;
   const R = recordCount(steps, record);
-  if (traj.length !== R * len) throw new RangeError(`Expected length ${R * len} for traj but received ${traj.length}`);
+  if (traj.length !== R * len || traj.constructor !== x0.constructor) throw new RangeError(`Expected length ${R * len} for traj but received ${traj.length}`);
+  if (times.length !== R || (energy && energy.length !== R)) throw new RangeError(`Expected length ${R} for times and energy`);
   const k = record === 0 ? (steps === 0 ? 1 : steps) : record;
   const hasEnergy = energy !== null && fieldHasEnergy(f);
   const x = like(x0, len);
@@ -169,11 +193,14 @@ export const jsParticles: ParticlesOps = {
   },
   fieldVelocity(x, n, d, w, type, params, arrays, t, out) {
     const f = desc(type, params, arrays);
+    checkArgs(x, n, d, w, f);
+    if (out.length !== n * d || out.constructor !== x.constructor) throw new RangeError(`Expected length ${n * d} for out`);
     checkField(f, n, d);
     velocity(f, t, x, n, d, w, out);
   },
   fieldEnergy(x, n, d, w, type, params, arrays, t) {
     const f = desc(type, params, arrays);
+    checkArgs(x, n, d, w, f);
     checkField(f, n, d);
     return fieldEnergy(f, t, x, n, d, w);
   },
