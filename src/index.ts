@@ -21,14 +21,6 @@ export type {
   SinkhornDivergenceField, CoupledFlowMatchingField, OtCoupling, OtCouplingOptions,
 } from './particles/index.js';
 export {
-  simulate, simulateAsync, fieldVelocity, fieldEnergy, philoxNormals, attentionGaussianOde, ouMomentsOde, heatGaussian,
-  linearNetRiccati, linearNetRisk, moments,
-} from './particles/index.js';
-export type {
-  SimulateOptions, SimulateResult, SimulateProgress, Trajectory, IntegratorName, FieldOptions, AttentionField, MmdField,
-  LangevinField, LangevinPotential, MeanFieldField, FlowMatchingField, DiffusionField, MixtureOptions,
-} from './particles/index.js';
-export {
   sinkhorn, sinkhornAsync, sinkhorn2, sinkhornCost, sinkhornPoints, sinkhornPointsAsync, sinkhornPotentials,
 } from './ot/sinkhorn.js';
 export type {
