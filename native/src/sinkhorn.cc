@@ -9,8 +9,18 @@
 #include <cstddef>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+#include <cstdlib>
+#include <new>
 
 #include "advect/kernels.h"
 #include "advect/parallel.h"
@@ -34,6 +44,27 @@ using namespace sinkhorn_family;
                                        : &scalar::fn)
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The dense kernel K (n·m values, streamed every iteration): uninitialised (no memset; every
+// entry is written by build_kernel, first touched in parallel), 2 MiB aligned and advised as
+// transparent huge pages on Linux: 512× fewer page faults on allocation and far fewer TLB
+// misses in the sweeps. Throws std::bad_alloc (→ ADVECT_TOO_LARGE) on failure.
+template <class T> struct KernelBuffer {
+  T* p = nullptr;
+  explicit KernelBuffer(std::size_t count) {
+    constexpr std::size_t kAlign = std::size_t(1) << 21;
+    const std::size_t bytes = (count * sizeof(T) + kAlign - 1) / kAlign * kAlign;
+    void* mem = std::aligned_alloc(kAlign, bytes);
+    if (!mem) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    madvise(mem, bytes, MADV_HUGEPAGE);
+#endif
+    p = static_cast<T*>(mem);
+  }
+  ~KernelBuffer() { std::free(p); }
+  KernelBuffer(const KernelBuffer&) = delete;
+  KernelBuffer& operator=(const KernelBuffer&) = delete;
+};
 
 // Row chunking for the fused sweep: at most 64 chunks (so the column partials stay small),
 // boundaries from (n) only.
@@ -387,8 +418,8 @@ Status sinkhorn_dense(const T* C, std::size_t n, std::size_t m, const T* a, cons
   double cost = 0;
 
   if (method == SinkhornMethod::scaling || method == SinkhornMethod::stabilized) {
-    std::vector<T> K;
-    K.resize(n * m);
+    KernelBuffer<T> Kbuf(n * m);
+    T* K = Kbuf.p;
     const std::size_t grain = row_grain(n), chunks = chunk_count(n, grain);
     std::vector<T> part(chunks * m);
     std::vector<double> colsum(m);
@@ -409,14 +440,14 @@ Status sinkhorn_dense(const T* C, std::size_t n, std::size_t m, const T* a, cons
         beta.assign(m, T(0));
         for (std::size_t i = 0; i < n; ++i) u[i] = T(1.0 / double(n));
       }
-      build_kernel(Dense<T>{C, n, m, a, b}, alpha.data(), beta.data(), reg, u.data(), K.data(), part, colsum.data());
+      build_kernel(Dense<T>{C, n, m, a, b}, alpha.data(), beta.data(), reg, u.data(), K, part, colsum.data());
     } else {
       for (std::size_t i = 0; i < n; ++i)
         u[i] = warm ? (a[i] > T(0) ? T(std::exp(double(f[i]) / reg)) : T(0)) : T(1.0 / double(n));
       build_kernel(Dense<T>{C, n, m, a, b}, static_cast<const T*>(nullptr), static_cast<const T*>(nullptr), reg,
-                   u.data(), K.data(), part, colsum.data());
+                   u.data(), K, part, colsum.data());
     }
-    Status st = scaling_loop(Dense<T>{C, n, m, a, b}, reg, K.data(), part, colsum, u, v, stab ? &alpha : nullptr,
+    Status st = scaling_loop(Dense<T>{C, n, m, a, b}, reg, K, part, colsum, u, v, stab ? &alpha : nullptr,
                              stab ? &beta : nullptr, tau, L, &iters, &err, &conv);
     if (st.ok()) {
       for (std::size_t i = 0; i < n; ++i)
@@ -425,7 +456,7 @@ Status sinkhorn_dense(const T* C, std::size_t n, std::size_t m, const T* a, cons
         g[j] = T((stab ? double(beta[j]) : 0.0) + (v[j] > T(0) ? reg * std::log(double(v[j])) : -kInf));
       for (std::size_t i = 0; i < n; ++i)
         if (stab && a[i] == T(0)) f[i] = T(-kInf);
-      dense_stats<T>(C, n, m, K.data(), u.data(), v.data(), nullptr, nullptr, reg, plan, rows, cols, &cost);
+      dense_stats<T>(C, n, m, K, u.data(), v.data(), nullptr, nullptr, reg, plan, rows, cols, &cost);
       err = marginal_err(cols, b, m, opt.norm);
       if (!(cost == cost) || !(err == err)) {
         if (!automatic) return Status::Error(Code::numeric, "Sinkhorn scaling: the plan has NaN entries; use method 'log' or 'auto'");

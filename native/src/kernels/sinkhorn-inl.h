@@ -46,12 +46,26 @@ static void kernel_rows(const T* C, std::size_t m, const T* alpha, const T* beta
   }
 }
 
+// Subnormal kernel entries (exp(−C/reg) between the smallest normal and the smallest
+// subnormal: a whole band of a float32 K at reg 0.01) make every multiply take a microcode
+// assist, several times slower. The sweep runs with flush-to-zero / denormals-are-zero: a
+// subnormal entry counts as 0, a relative change below 2^-126 (float) / 2^-1022 (double) of the
+// row's largest term unless the row is itself at the edge of underflow (auto avoids that range).
+struct FlushDenormals {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned saved;
+  FlushDenormals() : saved(_mm_getcsr()) { _mm_setcsr(saved | 0x8040); }  // FTZ | DAZ
+  ~FlushDenormals() { _mm_setcsr(saved); }
+#endif
+};
+
 template <class T>
 static void fused_rows(const T* K, std::size_t m, const T* v, const T* a, std::size_t lo, std::size_t hi, T* u,
                        T* part, int* bad) {
   typedef typename VecOf<T>::type V;
   constexpr std::size_t W = VecOf<T>::lanes;
   const std::size_t mv = m / W * W;
+  FlushDenormals ftz;
   std::size_t i = lo;
   for (; i + 4 <= hi; i += 4) {
     const T* r0 = K + i * m;
@@ -125,6 +139,22 @@ static void plan_rows(const T* C, std::size_t m, const T* K, const T* u, const T
     const T* crow = C + i * m;
     double rs = 0;
     std::size_t j = 0;
+    if (std::is_same<T, double>::value) {
+      // float64: vector accumulators (sums already in double); float32 keeps the scalar double sums.
+      V vrs = vsplat<V>(T(0)), vc = vrs;
+      for (; j + W <= m; j += W) {
+        V p;
+        if (K) p = vsplat<V>(u[i]) * vload<V>(K + i * m + j) * vload<V>(v + j);
+        else p = vexp((vsplat<V>(f[i]) + vload<V>(g + j) - vload<V>(crow + j)) / vsplat<V>(r));
+        vrs += p;
+        vc += p * vload<V>(crow + j);
+        double* cp = colpart + j;
+        for (std::size_t l = 0; l < W; ++l) cp[l] += double(p[l]);
+        if (plan) vstore(plan + i * m + j, p);
+      }
+      rs = double(hsum<T>(vrs));
+      c += double(hsum<T>(vc));
+    }
     for (; j < m; j += W) {
       const std::size_t len = std::min<std::size_t>(W, m - j);
       if (len == W) {
