@@ -39,9 +39,14 @@ def advect(args):
 
 
 def pot(fn, *args, **kw):
-    t = time.perf_counter()
-    P, log = fn(*args, log=True, **kw)
-    dt = time.perf_counter() - t
+    """Best of two runs when one takes under 10 s (the machine is shared), else one run."""
+    dt = float('inf')
+    for rep in range(2):
+        t = time.perf_counter()
+        P, log = fn(*args, log=True, **kw)
+        dt = min(dt, time.perf_counter() - t)
+        if dt > 10:
+            break
     it = (log['niter'] if 'niter' in log else log['n_iter']) + 1
     return dt, it, float(np.sum(P.astype(np.float64) * args[2].astype(np.float64)))
 
