@@ -48,6 +48,8 @@ template <class T> struct FieldDesc {
   std::vector<std::size_t> lengths;
   // Per-simulation state (Sinkhorn potentials reused as warm starts from step to step).
   mutable std::vector<T> cache[4];
+  mutable double cache_value = 0;
+  mutable bool cache_valid = false;
 };
 
 struct SimSpec {

@@ -12,6 +12,7 @@ export interface FieldDesc {
   arrays: FloatArray[];
   /** Per-simulation state: Sinkhorn potentials reused as warm starts. */
   cache?: Array<FloatArray | null>;
+  cacheValue?: number;
 }
 
 function masses(w: FloatArray | null, n: number): Float64Array {
@@ -481,14 +482,14 @@ function sdVelocity(f: FieldDesc, x: FloatArray, n: number, d: number, w: FloatA
 }
 
 function sdEnergy(f: FieldDesc, x: FloatArray, n: number, d: number, w: FloatArray | null): number {
+  // As native: the solves at x refresh the warm-start cache; OT_ε(β, β) is solved once.
   const m = f.params[3], [y, b] = f.arrays;
   const a = massesLike(w, n, x);
-  const copy = (v: FloatArray | null | undefined) => (v ? v.slice() : null);
-  const c = [copy(f.cache?.[0]), copy(f.cache?.[1]), copy(f.cache?.[2]), copy(f.cache?.[3])];
-  const ab = sdSolve(f, x, n, y, m, d, a, b, 0, c);
-  const aa = sdSolve(f, x, n, x, n, d, a, a, 2, c);
-  const bb = sdSolve(f, y, m, y, m, d, b, b, 0, [null, null]);
-  return ab - 0.5 * aa - 0.5 * bb;
+  f.cache ??= [null, null, null, null];
+  const ab = sdSolve(f, x, n, y, m, d, a, b, 0, f.cache);
+  const aa = sdSolve(f, x, n, x, n, d, a, a, 2, f.cache);
+  f.cacheValue ??= sdSolve(f, y, m, y, m, d, b, b, 0, [null, null]);
+  return ab - 0.5 * aa - 0.5 * f.cacheValue;
 }
 
 export function fieldHasEnergy(f: FieldDesc): boolean {
