@@ -467,6 +467,21 @@ Status PowerDiagram::compute(const double* w, const PowerDiagramOptions& opts, P
         const double D = std::sqrt(ddx * ddx + ddy * ddy);
         const double lb = D >= R ? D * D - 2 * R * D : -R * R;
         if (lb + wi >= Wn) return;
+        // Exact test on the vertices (the cut is linear in u, so its max over P is at a vertex):
+        // no site of the node can cut if dist²(u_k, box) − W >= |u_k|² − w_i for every vertex k.
+        {
+          const double lx0 = bx0 - yx, lx1 = bx1 - yx, ly0 = by0 - yy, ly1 = by1 - yy;
+          bool can_cut = false;
+          for (std::size_t k = 0; k < P.size(); ++k) {
+            const double ux = P.x[k], uy = P.y[k];
+            const double ex = std::max({0.0, lx0 - ux, ux - lx1}), ey = std::max({0.0, ly0 - uy, uy - ly1});
+            if (ex * ex + ey * ey - Wn < ux * ux + uy * uy - wi) {
+              can_cut = true;
+              break;
+            }
+          }
+          if (!can_cut) return;
+        }
         if (L == 0) {
           const long g = Yq * gx_ + X;
           for (int32_t t = gstart_[g]; t < gstart_[g + 1] && P.size() > 0; ++t) {
@@ -488,6 +503,10 @@ Status PowerDiagram::compute(const double* w, const PowerDiagramOptions& opts, P
             const double cx0 = gx0_ + (CX << Lc) * h_, cx1 = gx0_ + std::min(gx_, (CX + 1) << Lc) * h_;
             const double cy0 = gy0_ + (CY << Lc) * h_, cy1 = gy0_ + std::min(gy_, (CY + 1) << Lc) * h_;
             const double ex = std::max({0.0, cx0 - yx, yx - cx1}), ey = std::max({0.0, cy0 - yy, yy - cy1});
+            // Pre-test (disk bound) so that pruned children cost no call.
+            const double Wc = mip[Lc][CY * mipw[Lc] + CX];
+            const double Dc = std::sqrt(ex * ex + ey * ey);
+            if (Wc == -std::numeric_limits<double>::infinity() || (Dc >= R ? Dc * Dc - 2 * R * Dc : -R * R) + wi >= Wc) continue;
             ch[nc++] = {ex * ex + ey * ey, CY * mipw[L - 1] + CX};
           }
         for (int a = 1; a < nc; ++a)  // insertion sort of at most 4 children

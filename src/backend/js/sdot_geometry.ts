@@ -493,6 +493,21 @@ export class PowerDiagram {
         const Dn = Math.sqrt(ddx * ddx + ddy * ddy);
         const lb = Dn >= R ? Dn * Dn - 2 * R * Dn : -R * R;
         if (lb + wi >= Wn) return;
+        {
+          // Exact vertex test: no site of the node can cut if dist²(u_k, box) − W >= |u_k|² − w_i for all k.
+          const P = hold[0];
+          const lx0 = bx0 - yx, lx1 = bx1 - yx, ly0 = by0 - yy, ly1 = by1 - yy;
+          let canCut = false;
+          for (let k = 0; k < P.size; k++) {
+            const ux = P.x[k], uy = P.y[k];
+            const ex = Math.max(0, lx0 - ux, ux - lx1), ey = Math.max(0, ly0 - uy, uy - ly1);
+            if (ex * ex + ey * ey - Wn < ux * ux + uy * uy - wi) {
+              canCut = true;
+              break;
+            }
+          }
+          if (!canCut) return;
+        }
         if (L === 0) {
           const g = Yq * gx + X;
           for (let t = gstart[g]; t < gstart[g + 1] && hold[0].size > 0; t++) {
@@ -512,6 +527,9 @@ export class PowerDiagram {
             const cx0 = gx0 + CX * sc * h, cx1 = gx0 + Math.min(gx, (CX + 1) * sc) * h;
             const cy0 = gy0 + CY * sc * h, cy1 = gy0 + Math.min(gy, (CY + 1) * sc) * h;
             const ex = Math.max(0, cx0 - yx, yx - cx1), ey = Math.max(0, cy0 - yy, yy - cy1);
+            const Wc = mip[Lc][CY * mipw[Lc] + CX];
+            const Dc = Math.sqrt(ex * ex + ey * ey);
+            if (Wc === NINF || (Dc >= R ? Dc * Dc - 2 * R * Dc : -R * R) + wi >= Wc) continue;
             ch.push([ex * ex + ey * ey, CY * mipw[Lc] + CX]);
           }
         }
