@@ -84,8 +84,17 @@ def main():
         from threadpoolctl import threadpool_info
         blas = [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} threads={i.get('num_threads')}"
                 for i in threadpool_info()]
-    except Exception:  # threadpoolctl missing
+    except Exception:  # threadpoolctl missing: ask numpy's bundled OpenBLAS for its kernel
         blas = ['(threadpoolctl not installed)']
+        try:
+            import ctypes
+            import glob
+            lib = glob.glob(os.path.join(os.path.dirname(np.__file__), '..', 'numpy.libs', '*openblas*'))[0]
+            core = getattr(ctypes.CDLL(lib), 'scipy_openblas_get_corename64_')
+            core.restype = ctypes.c_char_p
+            blas = [f'OpenBLAS kernel {core().decode()}']
+        except Exception:
+            pass
     print(f"POT {ot.__version__}, numpy {np.__version__}; BLAS: {'; '.join(blas)}")
     print(f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')} OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}")
 
