@@ -38,10 +38,10 @@ using namespace particles_family;
 constexpr std::size_t kPad = 16;
 inline std::size_t padded(std::size_t m) { return (m + kPad - 1) / kPad * kPad; }
 constexpr std::size_t kGrain = 16;
-// Rows per parallel chunk: about 2^17 flops each, so small problems run on one thread (a parallel
+// Rows per parallel chunk: about 2^19 flops each, so small problems run on one thread (a parallel
 // region costs far more than a small step on a loaded machine). Depends only on sizes.
 inline std::size_t grain_for(std::size_t work_per_row) {
-  const std::size_t g = (std::size_t(1) << 17) / std::max<std::size_t>(work_per_row, 1);
+  const std::size_t g = (std::size_t(1) << 19) / std::max<std::size_t>(work_per_row, 1);
   return std::max<std::size_t>(kGrain, (g + 3) / 4 * 4);
 }
 const double kNaN = std::numeric_limits<double>::quiet_NaN();

@@ -4,12 +4,14 @@
  */
 import { createReport } from './report.js';
 import { engineSection } from './sections/engine.js';
+import { particlesSection } from './sections/particles.js';
 import { semidiscreteSection } from './sections/semidiscrete.js';
 import { sinkhornSection } from './sections/sinkhorn.js';
 import { exactSection } from './sections/exact.js';
 
 export const sections: Array<{ name: string; run: (r: ReturnType<typeof createReport>) => void | Promise<void> }> = [
   { name: 'engine', run: engineSection },
+  { name: 'particles', run: particlesSection },
   { name: 'semidiscrete', run: semidiscreteSection },
   { name: 'sinkhorn', run: sinkhornSection },
   { name: 'exact', run: exactSection },
