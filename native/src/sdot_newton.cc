@@ -12,7 +12,6 @@
 namespace advect {
 namespace {
 
-constexpr std::size_t kGrain = 16384;
 
 // Symmetric graph Laplacian in CSR form (diagonal stored separately), with rows renumbered in
 // the diagram's grid order so that neighbours are close in memory.
@@ -47,28 +46,20 @@ struct Laplacian {
     }
   }
 
+  // Serial on purpose: one CG iteration is ~1 ms at N = 1e5, too little to amortise a parallel
+  // region (and OpenMP workers spinning between regions slow everything on a loaded machine).
   void apply(const double* x, double* y) const {
-    parallel_for(n, kGrain, [&](std::size_t, std::size_t lo, std::size_t hi) {
-      for (std::size_t i = lo; i < hi; ++i) {
-        double s = diag[i] * x[i];
-        for (int32_t t = start[i]; t < start[i + 1]; ++t) s += val[t] * x[col[t]];
-        y[i] = s;
-      }
-    });
+    for (std::size_t i = 0; i < n; ++i) {
+      double s = diag[i] * x[i];
+      for (int32_t t = start[i]; t < start[i + 1]; ++t) s += val[t] * x[col[t]];
+      y[i] = s;
+    }
   }
 };
 
-// Σ a_i b_i with per-chunk partials reduced in chunk order (thread-count independent).
 double dot(const std::vector<double>& a, const std::vector<double>& b) {
-  const std::size_t n = a.size();
-  std::vector<double> part(chunk_count(n, kGrain), 0);
-  parallel_for(n, kGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
-    double s = 0;
-    for (std::size_t i = lo; i < hi; ++i) s += a[i] * b[i];
-    part[c] = s;
-  });
   double s = 0;
-  for (double p : part) s += p;
+  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
   return s;
 }
 
