@@ -206,6 +206,31 @@ describe('properties (notes/paper.md)', () => {
     expect(costs[2]).toBeGreaterThan(w2);
     expect(costs[2] - w2).toBeLessThan(0.15 * (costs[0] - w2));
   });
+  it('2x2 closed form: P = [[p, q], [q, p]] with p/q = exp(c/reg), for every method', () => {
+    // Uniform marginals, C = [[0, c], [c, 0]]: P = diag(u) K diag(v) is symmetric with
+    // P11·P22/(P12·P21) = exp(2c/reg), so p = ½·s/(1 + s), s = exp(c/reg); cost = 2qc.
+    for (const [c, reg] of [[1, 0.5], [1, 0.1], [0.3, 1]] as const) {
+      const s = Math.exp(c / reg), p = 0.5 * s / (1 + s), q = 0.5 - p;
+      for (const method of ['scaling', 'stabilized', 'log', 'auto'] as const) {
+        const r = sinkhorn(null, null, [[0, c], [c, 0]], reg, { method, plan: true });
+        const P = (r.plan as Matrix).data;
+        expect(P[0]).toBeCloseTo(p, 12);
+        expect(P[1]).toBeCloseTo(q, 12);
+        expect(r.cost).toBeCloseTo(2 * q * c, 12);
+        // value = cost + reg·KL(P | a⊗b) with a⊗b = 1/4 everywhere
+        const kl = 2 * p * Math.log(4 * p) + 2 * q * Math.log(4 * q);
+        expect(r.value).toBeCloseTo(2 * q * c + reg * kl, 12);
+      }
+      const online = sinkhornPoints([[0], [1]], [[0], [1]], reg, { metric: 'cityblock', method: 'online' });
+      expect(online.cost).toBeCloseTo(2 * (0.5 - 0.5 * Math.exp(1 / reg) / (1 + Math.exp(1 / reg))) * 1, 12);
+    }
+  });
+  it('online eps scaling reaches the same solution', () => {
+    const a0 = sinkhornPoints(X, Y, 0.01, { a, b, method: 'online', maxIter: 5000 });
+    const a1 = sinkhornPoints(X, Y, 0.01, { a, b, method: 'online', maxIter: 5000, epsScaling: true });
+    expect(a0.converged && a1.converged).toBe(true);
+    expect(Math.abs(a1.cost - a0.cost) / a0.cost).toBeLessThan(1e-8);
+  });
   it('marginals hold: row sums = a exactly after the u update, columns within tol', () => {
     const r = sinkhorn(a, b, C, 0.05, { plan: true });
     const P = (r.plan as Matrix).data;
