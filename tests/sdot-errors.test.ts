@@ -130,3 +130,37 @@ describe('Lloyd and stippling', () => {
     await expect(stippleAsync(image, n, { iterations: 50, signal: aborted.signal, onProgress: () => aborted.abort(reason) })).rejects.toBe(reason);
   });
 });
+
+describe('sdot: raw native entry points never crash', () => {
+  it('random malformed arguments give typed errors or results (1500 calls)', async () => {
+    const { nativeBackend } = await import('./helpers/native.js');
+    const { mulberry32 } = await import('../src/util/random.js');
+    const rng = mulberry32(99);
+    const pick = <T>(a: T[]) => a[Math.floor(rng() * a.length)];
+    const arrays = () => pick<unknown>([
+      new Float64Array(0), new Float64Array(8).map(() => rng()), new Float64Array(6).fill(NaN), new Float32Array(8),
+      new Int32Array(4), Float64Array.of(0, 0, 1, 0, 1, 1, 0, 1), Float64Array.of(0, 0, 1, 1, 2, 2), null, undefined, 'x', {}, [1, 2],
+    ]);
+    const nums = () => pick<unknown>([0, 1, 2, 3, 4, -1, NaN, Infinity, 2 ** 40, 0.5, 1e9, undefined, 'a']);
+    const optsV = () => pick<unknown>([{}, { tol: -1 }, { maxIter: 1.5 }, { iterations: 3, batch: 2 }, { eps: NaN }, null, 5, { seed: -2 }]);
+    const sd = nativeBackend.sdot as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const shapes: Record<string, Array<() => unknown>> = {
+      diagram: [arrays, nums, arrays, arrays, nums, arrays, nums, nums, arrays, () => pick([true, false, 1])],
+      newton: [arrays, nums, arrays, arrays, arrays, nums, arrays, nums, nums, arrays, optsV],
+      sgd: [arrays, nums, nums, arrays, nums, arrays, arrays, arrays, nums, optsV],
+      lloyd: [arrays, nums, arrays, arrays, nums, arrays, nums, nums, arrays, optsV],
+    };
+    let threw = 0;
+    for (let k = 0; k < 1500; k++) {
+      const name = pick(Object.keys(shapes));
+      const args = shapes[name].map((g) => g());
+      try {
+        sd[name](...args);
+      } catch (e) {
+        threw++;
+        expect(e instanceof TypeError || e instanceof RangeError || (e as { code?: string }).code?.startsWith('ADVECT_')).toBe(true);
+      }
+    }
+    expect(threw).toBeGreaterThan(1000);
+  });
+});
