@@ -300,6 +300,11 @@ describe('power diagram geometry', () => {
     const rect = semiDiscreteOT(M(uniform(42, 30)), { domain: [0, 0, 3, 0.5], tol: 1e-9 });
     expect(rect.converged).toBe(true);
     expect(sum(rect.areas)).toBeCloseTo(1.5, 12);
+    // Typed arrays work as well: a rectangle of 4 numbers, or flat vertices.
+    const typed = powerDiagram(M(uniform(43, 10)), undefined, { domain: Float64Array.of(0, 0, 3, 0.5) });
+    expect(sum(typed.areas)).toBeCloseTo(1.5, 12);
+    const tri = powerDiagram(M(uniform(44, 10)), undefined, { domain: Float64Array.of(0, 0, 1, 0, 0, 1) });
+    expect(sum(tri.areas)).toBeCloseTo(0.5, 12);
   });
 });
 

@@ -42,6 +42,7 @@ export function parseSites(value: unknown, name = 'sites', dim: number | null = 
 
 export function parseDomain(value: unknown): { domain: Float64Array; nv: number; area: number } {
   let flat: number[];
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) value = Array.from(value as unknown as ArrayLike<number>);
   if (value === undefined) flat = [0, 0, 1, 0, 1, 1, 0, 1];
   else if (Array.isArray(value) && value.length === 4 && value.every((v) => typeof v === 'number')) {
     const [x0, y0, x1, y1] = value as number[];
