@@ -12,7 +12,7 @@ import { loadNative } from '../dist/esm/backend/native.js';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const arg = (k, d) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : d; };
-const sizes = arg('--sizes', '10000,100000').split(',').map(Number);
+const sizes = arg('--sizes', '10000,100000').split(',').filter(Boolean).map(Number);
 const jsSizes = arg('--js-sizes', '10000').split(',').filter(Boolean).map(Number);
 const threads = Number(arg('--threads', '0'));
 const log = (...a) => { if (!json) console.log(...a); };
