@@ -105,53 +105,12 @@ static inline vf vexp(vf x) {
   return y;
 }
 
-// exp for log-sum-exp sums, where every argument is x − max ≤ 0 (or -inf / NaN).
-// Arguments are clamped at the bottom of the normal range (−708 / −87.3), where exp is below
-// 1e-307 / 1e-38: added to a sum that contains the max term (= 1) such a term changes nothing,
-// so this matches exact zeros bit for bit while dropping the subnormal path and the selects.
-// NaN propagates. Same polynomial, so the same ~1 ulp accuracy above the clamp.
-static inline vd vexp_lse(vd x) {
-  vd xc = x < -708.0 ? vsplat<vd>(-708.0) : x;
-  const vd magic = vsplat<vd>(0x1.8p52);
-  const vd kd = xc * 1.4426950408889634 + magic;
-  const vd k = kd - magic;
-  vd r = xc - k * 0.6931471803691238;
-  r = r - k * 1.9082149292705877e-10;
-  vd p = vsplat<vd>(2.4989491355772433e-8);
-  p = p * r + 2.7632264473731366e-7;
-  p = p * r + 2.7557638344026342e-6;
-  p = p * r + 2.4801486607756640e-5;
-  p = p * r + 1.9841269413815111e-4;
-  p = p * r + 1.3888888951133485e-3;
-  p = p * r + 8.3333333335690971e-3;
-  p = p * r + 4.1666666666493154e-2;
-  p = p * r + 1.6666666666666148e-1;
-  p = p * r + 5.0000000000000176e-1;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
-  return p * (vd)(((vi64)kd - (vi64)magic + 1023) << 52);
-}
-static inline vf vexp_lse(vf x) {
-  vf xc = x < -87.3f ? vsplat<vf>(-87.3f) : x;
-  const vf magic = vsplat<vf>(0x1.8p23f);
-  const vf kd = xc * 1.44269504f + magic;
-  const vf k = kd - magic;
-  vf r = xc - k * 0.693145752f;
-  r = r - k * 1.42860677e-6f;
-  vf p = vsplat<vf>(1.38294206e-3f);
-  p = p * r + 8.37477152e-3f;
-  p = p * r + 4.16683580e-2f;
-  p = p * r + 1.66664208e-1f;
-  p = p * r + 4.99999915e-1f;
-  p = p * r + 1.00000004f;
-  p = p * r + 1.0f;
-  return p * (vf)(((vi32)kd - (vi32)magic + 127) << 23);
-}
-
 // 2^t for log-sum-exp sums kept in base 2 (t = score·log2(e), t ≤ 0 after the max shift).
 // Working in base 2 drops the Cody–Waite multiply-adds: t = k + f exactly (k = round(t), |f| ≤ ½),
 // and 2^f is the same near-minimax polynomial with coefficients c_k·ln2^k (max relative error
-// 2.2e-16 / 9.7e-8 on [−½, ½]). Clamped at the bottom of the normal range like vexp_lse.
+// 2.2e-16 / 9.7e-8 on [−½, ½]). Arguments are clamped at the bottom of the normal range
+// (2^-1021 / 2^-126): added to a sum that contains the max term (= 1), such a term changes
+// nothing, so this matches exact zeros bit for bit without the subnormal path. NaN propagates.
 static inline vd vexp2_lse(vd t) {
   const vd tc = t < -1021.0 ? vsplat<vd>(-1021.0) : t;
   const vd magic = vsplat<vd>(0x1.8p52);
