@@ -67,10 +67,67 @@ template <class V, class T> static inline V mmd_phi(V r2, const MmdKernel& K, bo
   }
 }
 
+// Single pass for small d: the D + 1 sums stay in registers (two vector accumulators each, so
+// the exp latency of consecutive vectors overlaps).
+template <class T, int D, bool VALUES>
+static void mmd_row_small(const T* xi, const T* yT, std::size_t ldy, std::size_t m, const T* b, const MmdKernel& K,
+                          double* S) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  V xs[D];
+  for (int k = 0; k < D; ++k) xs[k] = vsplat<V>(xi[k]);
+  for (int k = 0; k <= D; ++k) S[k] = 0;
+  const std::size_t padded = (m + W - 1) / W * W;
+  for (std::size_t j0 = 0; j0 < padded; j0 += kTileP) {
+    const std::size_t end = std::min(padded, j0 + kTileP);
+    V acc[2][D + 1];
+    for (int h = 0; h < 2; ++h)
+      for (int k = 0; k <= D; ++k) acc[h][k] = vsplat<V>(T(0));
+    std::size_t j = j0;
+    for (; j + 2 * W <= end; j += 2 * W) {
+      for (int h = 0; h < 2; ++h) {
+        const std::size_t jj = j + std::size_t(h) * W;
+        V yk[D];
+        V r2 = vsplat<V>(T(0));
+        for (int k = 0; k < D; ++k) {
+          yk[k] = vload<V>(yT + std::size_t(k) * ldy + jj);
+          const V df = xs[k] - yk[k];
+          r2 += df * df;
+        }
+        const V w = vload<V>(b + jj) * mmd_phi<V, T>(r2, K, VALUES);
+        acc[h][0] += w;
+        if (!VALUES)
+          for (int k = 0; k < D; ++k) acc[h][k + 1] += w * yk[k];
+      }
+    }
+    for (; j < end; j += W) {
+      V yk[D];
+      V r2 = vsplat<V>(T(0));
+      for (int k = 0; k < D; ++k) {
+        yk[k] = vload<V>(yT + std::size_t(k) * ldy + j);
+        const V df = xs[k] - yk[k];
+        r2 += df * df;
+      }
+      const V w = vload<V>(b + j) * mmd_phi<V, T>(r2, K, VALUES);
+      acc[0][0] += w;
+      if (!VALUES)
+        for (int k = 0; k < D; ++k) acc[0][k + 1] += w * yk[k];
+    }
+    for (int k = 0; k <= D; ++k) S[k] += hsum<T>(acc[0][k] + acc[1][k]);
+  }
+}
+
 // S[0..d] as described above; S has d + 1 entries.
 template <class T>
 static void mmd_row(const T* xi, const T* yT, std::size_t ldy, std::size_t m, std::size_t d, const T* b,
                     const MmdKernel& K, bool values, double* S) {
+  switch (d) {
+    case 1: return values ? mmd_row_small<T, 1, true>(xi, yT, ldy, m, b, K, S) : mmd_row_small<T, 1, false>(xi, yT, ldy, m, b, K, S);
+    case 2: return values ? mmd_row_small<T, 2, true>(xi, yT, ldy, m, b, K, S) : mmd_row_small<T, 2, false>(xi, yT, ldy, m, b, K, S);
+    case 3: return values ? mmd_row_small<T, 3, true>(xi, yT, ldy, m, b, K, S) : mmd_row_small<T, 3, false>(xi, yT, ldy, m, b, K, S);
+    case 4: return values ? mmd_row_small<T, 4, true>(xi, yT, ldy, m, b, K, S) : mmd_row_small<T, 4, false>(xi, yT, ldy, m, b, K, S);
+    default: break;
+  }
   typedef typename VecOf<T>::type V;
   constexpr std::size_t W = VecOf<T>::lanes;
   alignas(64) T phi[kTileP];
