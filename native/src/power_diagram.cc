@@ -373,7 +373,8 @@ Status PowerDiagram::compute(const double* w, const PowerDiagramOptions& opts, P
   out.centroids.assign(2 * n, 0);
   out.costs.assign(n, 0);
   std::vector<int32_t> counts(n, 0), cell_chunk(n, 0), cell_start(n, 0);
-  const std::size_t grain = 512;
+  // Small diagrams run in one chunk: waking a second thread costs more than it saves.
+  const std::size_t grain = n < 4096 ? std::max<std::size_t>(n, 1) : 512;
   const std::size_t nchunks = chunk_count(n, grain);
   std::vector<ChunkOut> chunks(nchunks);
   const std::size_t m = domain_.size() / 2;
