@@ -61,7 +61,8 @@ describe('sdot parity (native vs js)', () => {
 
 describe('sdot determinism (native threads)', () => {
   it('1 and 2 threads give bitwise identical diagrams and Newton results', () => {
-    const n = 3000;
+    // N >= 4096 so that the diagram is split into several chunks.
+    const n = 6000;
     const s = uniform(106, 2 * n), b = new Float64Array(n).fill(1 / n);
     const one = withThreads(1, () => nativeBackend.sdot.newton(s, n, b, null, SQ, 4, null, 0, 0, null, opts));
     const two = withThreads(2, () => nativeBackend.sdot.newton(s, n, b, null, SQ, 4, null, 0, 0, null, opts));
