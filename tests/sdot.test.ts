@@ -306,6 +306,23 @@ describe('power diagram geometry', () => {
     const tri = powerDiagram(M(uniform(44, 10)), undefined, { domain: Float64Array.of(0, 0, 1, 0, 0, 1) });
     expect(sum(tri.areas)).toBeCloseTo(0.5, 12);
   });
+
+  it('stress: a regular grid (every vertex cocircular), sites on the boundary, a 1e-6 cluster, offset coordinates', () => {
+    const g = 10, n = g * g;
+    const grid = Float64Array.from({ length: 2 * n }, (_, k) => ((k % 2 === 0 ? (k / 2) % g : Math.floor(k / 2 / g)) + 0.5) / g);
+    const uni = semiDiscreteOT(M(grid), { tol: 1e-12 });
+    expect(uni.iterations).toBe(0); // the Voronoi cells of a grid are already equal squares
+    const masses = Float64Array.from({ length: n }, (_, i) => (1 + (i % 5)) / 300);
+    const r = semiDiscreteOT(M(grid), { masses, tol: 1e-10 });
+    expect(r.converged).toBe(true);
+    const corners = semiDiscreteOT([[0, 0], [1, 0], [1, 1], [0, 1], [0.5, 0], [0.5, 1], [0, 0.5], [1, 0.5], [0.5, 0.5]], { tol: 1e-10 });
+    expect(corners.converged).toBe(true);
+    const cluster = semiDiscreteOT(M(Float64Array.from(uniform(5, 60), (v) => 0.5 + 1e-6 * v)), { tol: 1e-9 });
+    expect(cluster.converged).toBe(true);
+    expect(sum(cluster.areas)).toBeCloseTo(1, 12);
+    const off = semiDiscreteOT(M(Float64Array.from(uniform(6, 40), (v) => 1e6 + v)), { domain: [1e6, 1e6, 1e6 + 1, 1e6 + 1], tol: 1e-9 });
+    expect(off.converged).toBe(true);
+  });
 });
 
 describe('image densities', () => {
