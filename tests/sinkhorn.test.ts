@@ -8,7 +8,7 @@ import { backend, jsBackend } from '../src/backend/index.js';
 import type { SinkhornRawOptions } from '../src/backend/sinkhorn.js';
 import {
   AdvectError, dist, engine, sinkhorn, sinkhorn2, sinkhornAsync, sinkhornCost, sinkhornPoints, sinkhornPointsAsync,
-  sinkhornPotentials,
+  sinkhornPotentials, softmaxWeightedSum,
 } from '../src/index.js';
 import type { FloatArray, Matrix } from '../src/types.js';
 import { maxRelDiff, uniform } from './helpers/random.js';
@@ -163,6 +163,16 @@ describe('point clouds', () => {
     for (let i = 0; i < n; i++) dual += a[i] * p.fDual[i];
     for (let j = 0; j < m; j++) dual += b[j] * p.gDual[j];
     expect(Math.abs(dual - p.value)).toBeLessThan(1e-8);
+    // The documented gradient recipe: the barycentric projection of the plan row by row.
+    const plan = (sinkhornPoints(X, Y, 0.05, { a, b, method: 'log', plan: true }).plan as Matrix).data;
+    const bary = softmaxWeightedSum(X, Y, Y, { eps: 0.05, logWeights: p.g }).values.data;
+    for (const i of [0, 7, n - 1]) {
+      for (let k = 0; k < 3; k++) {
+        let s = 0;
+        for (let j = 0; j < m; j++) s += plan[i * m + j] * Y.data[j * 3 + k];
+        expect(bary[i * 3 + k]).toBeCloseTo(s / a[i], 8);
+      }
+    }
     const again = sinkhornPotentials(X, Y, 0.05, { a, b, init: { f: p.f, g: p.g } });
     expect(again.iterations).toBe(1);
     expect(maxRelDiff(again.f, p.f)).toBeLessThan(1e-8);
@@ -224,6 +234,24 @@ describe('properties (notes/paper.md)', () => {
       const online = sinkhornPoints([[0], [1]], [[0], [1]], reg, { metric: 'cityblock', method: 'online' });
       expect(online.cost).toBeCloseTo(2 * (0.5 - 0.5 * Math.exp(1 / reg) / (1 + Math.exp(1 / reg))) * 1, 12);
     }
+  });
+  it('other stopping rules: L1 norm checked every iteration stops at the first iterate below tol', () => {
+    // marginalError of a run with maxIter = k and tol 0 is the L1 error after k iterations.
+    const errs: number[] = [];
+    for (let k = 1; k <= 60; k++) errs.push(sinkhorn(a, b, C, 0.1, { method: 'log', maxIter: k, tol: 0, norm: 1 }).marginalError);
+    const tol = 1e-7;
+    const first = errs.findIndex((e) => e < tol) + 1;
+    expect(first).toBeGreaterThan(1);
+    for (const method of ['scaling', 'log'] as const) {
+      const r = sinkhorn(a, b, C, 0.1, { method, tol, norm: 1, checkEvery: 1 });
+      expect(r.iterations).toBe(first);
+      expect(r.converged).toBe(true);
+    }
+    // POT's rule on the same problem stops at the first multiple of 10 (+1) whose L2 error is < tol.
+    const l2: number[] = [];
+    for (let k = 1; k <= 61; k += 10) l2.push(sinkhorn(a, b, C, 0.1, { method: 'log', maxIter: k, tol: 0 }).marginalError);
+    const pot = l2.findIndex((e) => e < tol) * 10 + 1;
+    expect(sinkhorn(a, b, C, 0.1, { tol }).iterations).toBe(pot);
   });
   it('online eps scaling reaches the same solution', () => {
     const a0 = sinkhornPoints(X, Y, 0.01, { a, b, method: 'online', maxIter: 5000 });

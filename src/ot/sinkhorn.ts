@@ -411,6 +411,10 @@ export interface SinkhornPotentials {
  * Potentials for point clouds, for gradient flows (Sinkhorn divergences): the online solver by
  * default (O(n + m) memory), warm-startable from a previous step's (f, g) through opts.init.
  * Signature: sinkhornPotentials(x, y, reg, { a?, b?, metric?, method? = 'online', tol?, maxIter?, init?, epsScaling? }).
+ *
+ * Gradient of the source potential at x_i (sqeuclidean): ∇f̂(x_i) = 2(x_i − Σ_j w_ij y_j) with
+ * w_ij = softmax_j((g_j − |x_i − y_j|²)/reg), i.e. the barycentric projection of the plan:
+ * `softmaxWeightedSum(x, y, y, { eps: reg, logWeights: g })` gives Σ_j w_ij y_j online.
  */
 export function sinkhornPotentials(x: MatrixLike, y: MatrixLike, reg: number, opts?: SinkhornPointsOptions): SinkhornPotentials {
   const o = options(opts);
