@@ -71,70 +71,184 @@ void remove_mean(std::vector<double>& v) {
   for (double& x : v) x -= s;
 }
 
-// Incomplete Cholesky IC(0) of the Laplacian (lower factor on the Laplacian's own pattern).
-// The Laplacian is singular (constants); a pivot that would vanish or go negative is replaced
-// by the matrix diagonal, which keeps the preconditioner symmetric positive definite.
-struct IncompleteCholesky {
+// Aggregation multigrid V-cycle for the mass Laplacian (used as a CG preconditioner):
+// greedy plain aggregation in index order (grid order: aggregates are spatially compact),
+// Galerkin coarse matrices (sums of fine entries), one forward Gauss–Seidel sweep before and one
+// backward sweep after the coarse correction (so the cycle is symmetric), and a dense Cholesky
+// of the coarsest matrix with a tiny diagonal shift (the Laplacians are singular on constants).
+struct AmgLevel {
   std::size_t n = 0;
-  std::vector<int32_t> start, col;  // strictly lower part, columns ascending
-  std::vector<double> val, d;       // d = diagonal of the factor
+  std::vector<int32_t> start, col;
+  std::vector<double> val, diag;
+  std::vector<int32_t> agg;  // fine node -> coarse node (empty on the coarsest level)
+  std::size_t nc = 0;
+};
+
+struct Amg {
+  std::vector<AmgLevel> lv;
+  std::vector<double> chol;  // coarsest dense factor (row-major lower)
+  mutable std::vector<std::vector<double>> xs, bs, rs;
 
   void build(const Laplacian& L) {
-    n = L.n;
-    start.assign(n + 1, 0);
-    for (std::size_t i = 0; i < n; ++i) {
-      int32_t c = 0;
-      for (int32_t t = L.start[i]; t < L.start[i + 1]; ++t) c += L.col[t] < static_cast<int32_t>(i);
-      start[i + 1] = start[i] + c;
-    }
-    col.assign(start[n], 0);
-    val.assign(start[n], 0);
-    d.assign(n, 0);
-    std::vector<std::pair<int32_t, double>> row;
-    for (std::size_t i = 0; i < n; ++i) {
-      row.clear();
-      for (int32_t t = L.start[i]; t < L.start[i + 1]; ++t)
-        if (L.col[t] < static_cast<int32_t>(i)) row.emplace_back(L.col[t], L.val[t]);
-      std::sort(row.begin(), row.end());
-      int32_t o = start[i];
-      for (const auto& e : row) col[o] = e.first, val[o++] = e.second;
-      double diag = L.diag[i];
-      for (int32_t a = start[i]; a < start[i + 1]; ++a) {
-        const int32_t j = col[a];
-        // l_ij = (a_ij − Σ_{k<j} l_ik l_jk) / d_j, merging the two sorted rows.
-        double s = val[a];
-        int32_t p = start[i], q = start[j];
-        while (p < a && q < start[j + 1]) {
-          if (col[p] == col[q]) s -= val[p++] * val[q++];
-          else if (col[p] < col[q]) ++p;
-          else ++q;
-        }
-        val[a] = s / d[j];
-        diag -= val[a] * val[a];
+    lv.clear();
+    AmgLevel l0;
+    l0.n = L.n, l0.start = L.start, l0.col = L.col, l0.val = L.val, l0.diag = L.diag;
+    lv.push_back(std::move(l0));
+    while (lv.back().n > 200 && lv.size() < 20) {
+      AmgLevel& f = lv.back();
+      const std::size_t n = f.n;
+      f.agg.assign(n, -1);
+      int32_t nc = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (f.agg[i] >= 0) continue;
+        bool free = true;
+        for (int32_t t = f.start[i]; t < f.start[i + 1] && free; ++t) free = f.agg[f.col[t]] < 0;
+        if (!free) continue;
+        f.agg[i] = nc;
+        for (int32_t t = f.start[i]; t < f.start[i + 1]; ++t) f.agg[f.col[t]] = nc;
+        ++nc;
       }
-      d[i] = diag > 1e-12 * L.diag[i] && diag > 0 ? std::sqrt(diag) : (L.diag[i] > 0 ? std::sqrt(L.diag[i]) : 1);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (f.agg[i] >= 0) continue;
+        for (int32_t t = f.start[i]; t < f.start[i + 1]; ++t)
+          if (f.agg[f.col[t]] >= 0) {
+            f.agg[i] = f.agg[f.col[t]];
+            break;
+          }
+        if (f.agg[i] < 0) f.agg[i] = nc++;
+      }
+      f.nc = static_cast<std::size_t>(nc);
+      if (f.nc >= n) {  // no coarsening possible
+        f.agg.clear();
+        break;
+      }
+      AmgLevel c;
+      c.n = f.nc;
+      c.diag.assign(c.n, 0);
+      // Fine rows grouped by aggregate.
+      std::vector<int32_t> gs(c.n + 1, 0), rows(n);
+      for (std::size_t i = 0; i < n; ++i) gs[f.agg[i] + 1]++;
+      for (std::size_t I = 0; I < c.n; ++I) gs[I + 1] += gs[I];
+      {
+        std::vector<int32_t> fill(gs.begin(), gs.end() - 1);
+        for (std::size_t i = 0; i < n; ++i) rows[fill[f.agg[i]]++] = static_cast<int32_t>(i);
+      }
+      std::vector<int32_t> mark(c.n, -1);
+      c.start.assign(c.n + 1, 0);
+      for (std::size_t I = 0; I < c.n; ++I) {
+        const int32_t row_begin = static_cast<int32_t>(c.col.size());
+        for (int32_t q = gs[I]; q < gs[I + 1]; ++q) {
+          const int32_t i = rows[q];
+          c.diag[I] += f.diag[i];
+          for (int32_t t = f.start[i]; t < f.start[i + 1]; ++t) {
+            const int32_t J = f.agg[f.col[t]];
+            if (J == static_cast<int32_t>(I)) {
+              c.diag[I] += f.val[t];
+              continue;
+            }
+            if (mark[J] < row_begin) {
+              mark[J] = static_cast<int32_t>(c.col.size());
+              c.col.push_back(J);
+              c.val.push_back(f.val[t]);
+            } else {
+              c.val[mark[J]] += f.val[t];
+            }
+          }
+        }
+        c.start[I + 1] = static_cast<int32_t>(c.col.size());
+      }
+      lv.push_back(std::move(c));
+    }
+    // Coarsest: dense Cholesky of A + shift·I (symmetric Gauss–Seidel instead if it stayed large,
+    // which only happens for a graph without edges).
+    const AmgLevel& cl = lv.back();
+    const std::size_t m = cl.n > 2000 ? 0 : cl.n;
+    chol.assign(m * m, 0);
+    double dmax = 0;
+    for (std::size_t i = 0; i < m; ++i) dmax = std::max(dmax, cl.diag[i]);
+    const double shift = 1e-10 * (dmax > 0 ? dmax : 1);
+    for (std::size_t i = 0; i < m; ++i) {
+      chol[i * m + i] = cl.diag[i] + shift;
+      for (int32_t t = cl.start[i]; t < cl.start[i + 1]; ++t) chol[i * m + cl.col[t]] += cl.val[t];
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+      double d = chol[j * m + j];
+      for (std::size_t k = 0; k < j; ++k) d -= chol[j * m + k] * chol[j * m + k];
+      d = d > shift * 1e-3 ? std::sqrt(d) : std::sqrt(shift);
+      chol[j * m + j] = d;
+      for (std::size_t i = j + 1; i < m; ++i) {
+        double s = chol[i * m + j];
+        for (std::size_t k = 0; k < j; ++k) s -= chol[i * m + k] * chol[j * m + k];
+        chol[i * m + j] = s / d;
+      }
+    }
+    xs.assign(lv.size(), {}), bs.assign(lv.size(), {}), rs.assign(lv.size(), {});
+    for (std::size_t l = 0; l < lv.size(); ++l) xs[l].assign(lv[l].n, 0), bs[l].assign(lv[l].n, 0), rs[l].assign(lv[l].n, 0);
+  }
+
+  static void gs_sweep(const AmgLevel& A, const std::vector<double>& b, std::vector<double>& x, bool forward) {
+    const std::size_t n = A.n;
+    for (std::size_t q = 0; q < n; ++q) {
+      const std::size_t i = forward ? q : n - 1 - q;
+      if (!(A.diag[i] > 0)) continue;
+      double s = b[i];
+      for (int32_t t = A.start[i]; t < A.start[i + 1]; ++t) s -= A.val[t] * x[A.col[t]];
+      x[i] = s / A.diag[i];
     }
   }
 
-  // z = (L Lᵀ)^{-1} r
+  void cycle(std::size_t l) const {
+    const AmgLevel& A = lv[l];
+    std::vector<double>& x = xs[l];
+    const std::vector<double>& b = bs[l];
+    if (l + 1 == lv.size()) {
+      if (A.n > 2000) {
+        std::fill(x.begin(), x.end(), 0.0);
+        gs_sweep(A, b, x, true);
+        gs_sweep(A, b, x, false);
+        return;
+      }
+      const std::size_t m = A.n;
+      for (std::size_t i = 0; i < m; ++i) {
+        double s = b[i];
+        for (std::size_t k = 0; k < i; ++k) s -= chol[i * m + k] * x[k];
+        x[i] = s / chol[i * m + i];
+      }
+      for (std::size_t i = m; i-- > 0;) {
+        double s = x[i];
+        for (std::size_t k = i + 1; k < m; ++k) s -= chol[k * m + i] * x[k];
+        x[i] = s / chol[i * m + i];
+      }
+      return;
+    }
+    std::fill(x.begin(), x.end(), 0.0);
+    gs_sweep(A, b, x, true);
+    std::vector<double>& r = rs[l];
+    for (std::size_t i = 0; i < A.n; ++i) {
+      double s = A.diag[i] * x[i];
+      for (int32_t t = A.start[i]; t < A.start[i + 1]; ++t) s += A.val[t] * x[A.col[t]];
+      r[i] = b[i] - s;
+    }
+    std::vector<double>& bc = bs[l + 1];
+    std::fill(bc.begin(), bc.end(), 0.0);
+    for (std::size_t i = 0; i < A.n; ++i) bc[A.agg[i]] += r[i];
+    cycle(l + 1);
+    const std::vector<double>& xc = xs[l + 1];
+    for (std::size_t i = 0; i < A.n; ++i) x[i] += xc[A.agg[i]];
+    gs_sweep(A, b, x, false);
+  }
+
   void solve(const std::vector<double>& r, std::vector<double>& z) const {
-    z = r;
-    for (std::size_t i = 0; i < n; ++i) {
-      double s = z[i];
-      for (int32_t a = start[i]; a < start[i + 1]; ++a) s -= val[a] * z[col[a]];
-      z[i] = s / d[i];
-    }
-    for (std::size_t i = n; i-- > 0;) {
-      const double zi = z[i] / d[i];
-      z[i] = zi;
-      for (int32_t a = start[i]; a < start[i + 1]; ++a) z[col[a]] -= val[a] * zi;
-    }
+    bs[0] = r;
+    cycle(0);
+    z = xs[0];
   }
 };
 
 // Preconditioned CG for L x = r on the mean-zero subspace (the right-hand side is projected;
 // L's columns sum to zero, so the residual stays mean-zero). Returns the iteration count.
-int pcg(const Laplacian& L, const IncompleteCholesky& M, const std::vector<double>& rhs, double rtol, int max_iter,
+template <class Precond>
+int pcg(const Laplacian& L, const Precond& M, const std::vector<double>& rhs, double rtol, int max_iter,
         std::vector<double>& x) {
   const std::size_t n = L.n;
   x.assign(n, 0);
@@ -264,7 +378,7 @@ Status newton_stage(const PowerDiagram& pd, const PowerDiagramOptions& po, const
   }
   const int cg_max = opt.cg_max_iter > 0 ? opt.cg_max_iter : static_cast<int>(20 * std::sqrt(static_cast<double>(n)) + 100);
   Laplacian L;
-  IncompleteCholesky ic;
+  Amg amg;
   std::vector<double> rhs(n), delta(n), dperm, wt(n);
   PowerDiagramResult Dt;
   for (int it = 0;; ++it) {
@@ -280,10 +394,10 @@ Status newton_stage(const PowerDiagram& pd, const PowerDiagramOptions& po, const
     if (cancel && cancel->load(std::memory_order_relaxed)) return Status::Error(Code::aborted, "The operation was aborted");
     L.build(n, D, Y, pd.order());
     for (std::size_t i = 0; i < n; ++i) rhs[L.pos[i]] = b[i] - D.masses[i];
-    ic.build(L);
+    amg.build(L);
     // Inexact Newton: a loose inner solve far from the solution, tighter near it.
     const double eta = std::min(opt.cg_tol, std::max(0.5 * tol / err, std::min(0.1, err)));
-    out.cg_iterations += pcg(L, ic, rhs, eta, cg_max, dperm);
+    out.cg_iterations += pcg(L, amg, rhs, eta, cg_max, dperm);
     for (std::size_t i = 0; i < n; ++i) delta[i] = dperm[L.pos[i]];
     double t = 1;
     bool accepted = false;

@@ -3,8 +3,9 @@
 // Damped Newton (Kitagawa–Mérigot–Thibert 2019) for the weights w of the Laguerre cells with
 // μ(Lag_i(w)) = b_i, in 2-D on a convex polygon:
 //   - G(w) = masses, DG = the graph Laplacian L with L_ij = −(∫_facet ρ)/(2|y_i − y_j|);
-//   - direction: L δ = b − G(w), by Jacobi-preconditioned CG on the mean-zero subspace
-//     (the constant null space is projected out of the right-hand side and every iterate);
+//   - direction: L δ = b − G(w), by CG preconditioned with an aggregation multigrid V-cycle, on
+//     the mean-zero subspace (the constant null space is projected out of the right-hand side and
+//     of the solution; L's columns sum to zero so the residual stays mean-zero);
 //   - step: t = 1, 1/2, ... until min_i G_i(w + tδ) >= ε0 and
 //     |G(w + tδ) − b|_2 <= (1 − t/2) |G(w) − b|_2, with ε0 = min(min b, min G(w0)) / 2;
 //   - stop when max_i |G_i − b_i| / b_i <= tol. Weights are returned with mean zero.

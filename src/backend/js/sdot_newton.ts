@@ -1,6 +1,6 @@
 /**
  * Pure-TypeScript twin of native/src/sdot_newton.cc: damped Newton (Kitagawa–Mérigot–Thibert)
- * with an IC(0)-preconditioned CG on the mass Laplacian, and Lloyd iterations. Generators yield
+ * with CG on the mass Laplacian preconditioned by an aggregation multigrid V-cycle, and Lloyd iterations. Generators yield
  * one progress record per Newton step (per Lloyd iteration for lloyd).
  */
 import { AdvectError } from '../../errors.js';
@@ -72,61 +72,165 @@ class Laplacian {
   }
 }
 
-class IncompleteCholesky {
-  n = 0;
-  start = new Int32Array(1);
-  col = new Int32Array(0);
-  val = new Float64Array(0);
-  d = new Float64Array(0);
+interface AmgLevel {
+  n: number;
+  start: Int32Array;
+  col: Int32Array;
+  val: Float64Array;
+  diag: Float64Array;
+  agg: Int32Array | null;
+  nc: number;
+}
+
+/** Aggregation multigrid V-cycle (twin of the native Amg in sdot_newton.cc). */
+class Amg {
+  lv: AmgLevel[] = [];
+  chol = new Float64Array(0);
+  xs: Float64Array[] = [];
+  bs: Float64Array[] = [];
+  rs: Float64Array[] = [];
 
   build(L: Laplacian): void {
-    const n = (this.n = L.n);
-    const start = (this.start = new Int32Array(n + 1));
-    for (let i = 0; i < n; i++) {
-      let c = 0;
-      for (let t = L.start[i]; t < L.start[i + 1]; t++) if (L.col[t] < i) c++;
-      start[i + 1] = start[i] + c;
-    }
-    const col = (this.col = new Int32Array(start[n]));
-    const val = (this.val = new Float64Array(start[n]));
-    const d = (this.d = new Float64Array(n));
-    const row: Array<[number, number]> = [];
-    for (let i = 0; i < n; i++) {
-      row.length = 0;
-      for (let t = L.start[i]; t < L.start[i + 1]; t++) if (L.col[t] < i) row.push([L.col[t], L.val[t]]);
-      row.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      let o = start[i];
-      for (const [cc, vv] of row) (col[o] = cc), (val[o++] = vv);
-      let diag = L.diag[i];
-      for (let a = start[i]; a < start[i + 1]; a++) {
-        const j = col[a];
-        let s = val[a];
-        let p = start[i], q = start[j];
-        while (p < a && q < start[j + 1]) {
-          if (col[p] === col[q]) s -= val[p++] * val[q++];
-          else if (col[p] < col[q]) p++;
-          else q++;
-        }
-        val[a] = s / d[j];
-        diag -= val[a] * val[a];
+    this.lv = [{ n: L.n, start: L.start, col: L.col, val: L.val, diag: L.diag, agg: null, nc: 0 }];
+    while (this.lv[this.lv.length - 1].n > 200 && this.lv.length < 20) {
+      const f = this.lv[this.lv.length - 1];
+      const n = f.n;
+      const agg = new Int32Array(n).fill(-1);
+      let nc = 0;
+      for (let i = 0; i < n; i++) {
+        if (agg[i] >= 0) continue;
+        let free = true;
+        for (let t = f.start[i]; t < f.start[i + 1] && free; t++) free = agg[f.col[t]] < 0;
+        if (!free) continue;
+        agg[i] = nc;
+        for (let t = f.start[i]; t < f.start[i + 1]; t++) agg[f.col[t]] = nc;
+        nc++;
       }
-      d[i] = diag > 1e-12 * L.diag[i] && diag > 0 ? Math.sqrt(diag) : L.diag[i] > 0 ? Math.sqrt(L.diag[i]) : 1;
+      for (let i = 0; i < n; i++) {
+        if (agg[i] >= 0) continue;
+        for (let t = f.start[i]; t < f.start[i + 1]; t++) {
+          if (agg[f.col[t]] >= 0) {
+            agg[i] = agg[f.col[t]];
+            break;
+          }
+        }
+        if (agg[i] < 0) agg[i] = nc++;
+      }
+      if (nc >= n) break;
+      f.agg = agg;
+      f.nc = nc;
+      const gs = new Int32Array(nc + 1), rows = new Int32Array(n);
+      for (let i = 0; i < n; i++) gs[agg[i] + 1]++;
+      for (let I = 0; I < nc; I++) gs[I + 1] += gs[I];
+      const fill = gs.slice(0, nc);
+      for (let i = 0; i < n; i++) rows[fill[agg[i]]++] = i;
+      const mark = new Int32Array(nc).fill(-1);
+      const diag = new Float64Array(nc), start = new Int32Array(nc + 1);
+      const col: number[] = [], val: number[] = [];
+      for (let I = 0; I < nc; I++) {
+        const rowBegin = col.length;
+        for (let q = gs[I]; q < gs[I + 1]; q++) {
+          const i = rows[q];
+          diag[I] += f.diag[i];
+          for (let t = f.start[i]; t < f.start[i + 1]; t++) {
+            const J = agg[f.col[t]];
+            if (J === I) {
+              diag[I] += f.val[t];
+              continue;
+            }
+            if (mark[J] < rowBegin) {
+              mark[J] = col.length;
+              col.push(J);
+              val.push(f.val[t]);
+            } else {
+              val[mark[J]] += f.val[t];
+            }
+          }
+        }
+        start[I + 1] = col.length;
+      }
+      this.lv.push({ n: nc, start, col: Int32Array.from(col), val: Float64Array.from(val), diag, agg: null, nc: 0 });
+    }
+    const cl = this.lv[this.lv.length - 1];
+    const m = cl.n > 2000 ? 0 : cl.n;
+    const C = (this.chol = new Float64Array(m * m));
+    let dmax = 0;
+    for (let i = 0; i < m; i++) dmax = Math.max(dmax, cl.diag[i]);
+    const shift = 1e-10 * (dmax > 0 ? dmax : 1);
+    for (let i = 0; i < m; i++) {
+      C[i * m + i] = cl.diag[i] + shift;
+      for (let t = cl.start[i]; t < cl.start[i + 1]; t++) C[i * m + cl.col[t]] += cl.val[t];
+    }
+    for (let j = 0; j < m; j++) {
+      let d = C[j * m + j];
+      for (let k = 0; k < j; k++) d -= C[j * m + k] * C[j * m + k];
+      d = d > shift * 1e-3 ? Math.sqrt(d) : Math.sqrt(shift);
+      C[j * m + j] = d;
+      for (let i = j + 1; i < m; i++) {
+        let s = C[i * m + j];
+        for (let k = 0; k < j; k++) s -= C[i * m + k] * C[j * m + k];
+        C[i * m + j] = s / d;
+      }
+    }
+    this.xs = this.lv.map((l) => new Float64Array(l.n));
+    this.bs = this.lv.map((l) => new Float64Array(l.n));
+    this.rs = this.lv.map((l) => new Float64Array(l.n));
+  }
+
+  private static sweep(A: AmgLevel, b: Float64Array, x: Float64Array, forward: boolean): void {
+    const n = A.n;
+    for (let q = 0; q < n; q++) {
+      const i = forward ? q : n - 1 - q;
+      if (!(A.diag[i] > 0)) continue;
+      let s = b[i];
+      for (let t = A.start[i]; t < A.start[i + 1]; t++) s -= A.val[t] * x[A.col[t]];
+      x[i] = s / A.diag[i];
     }
   }
 
+  private cycle(l: number): void {
+    const A = this.lv[l], x = this.xs[l], b = this.bs[l];
+    if (l + 1 === this.lv.length) {
+      if (A.n > 2000) {
+        x.fill(0);
+        Amg.sweep(A, b, x, true);
+        Amg.sweep(A, b, x, false);
+        return;
+      }
+      const m = A.n, C = this.chol;
+      for (let i = 0; i < m; i++) {
+        let s = b[i];
+        for (let k = 0; k < i; k++) s -= C[i * m + k] * x[k];
+        x[i] = s / C[i * m + i];
+      }
+      for (let i = m - 1; i >= 0; i--) {
+        let s = x[i];
+        for (let k = i + 1; k < m; k++) s -= C[k * m + i] * x[k];
+        x[i] = s / C[i * m + i];
+      }
+      return;
+    }
+    x.fill(0);
+    Amg.sweep(A, b, x, true);
+    const r = this.rs[l], agg = A.agg as Int32Array;
+    for (let i = 0; i < A.n; i++) {
+      let s = A.diag[i] * x[i];
+      for (let t = A.start[i]; t < A.start[i + 1]; t++) s += A.val[t] * x[A.col[t]];
+      r[i] = b[i] - s;
+    }
+    const bc = this.bs[l + 1];
+    bc.fill(0);
+    for (let i = 0; i < A.n; i++) bc[agg[i]] += r[i];
+    this.cycle(l + 1);
+    const xc = this.xs[l + 1];
+    for (let i = 0; i < A.n; i++) x[i] += xc[agg[i]];
+    Amg.sweep(A, b, x, false);
+  }
+
   solve(r: Float64Array, z: Float64Array): void {
-    const { n, start, col, val, d } = this;
-    z.set(r);
-    for (let i = 0; i < n; i++) {
-      let s = z[i];
-      for (let a = start[i]; a < start[i + 1]; a++) s -= val[a] * z[col[a]];
-      z[i] = s / d[i];
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      const zi = z[i] / d[i];
-      z[i] = zi;
-      for (let a = start[i]; a < start[i + 1]; a++) z[col[a]] -= val[a] * zi;
-    }
+    this.bs[0].set(r);
+    this.cycle(0);
+    z.set(this.xs[0]);
   }
 }
 
@@ -144,7 +248,7 @@ function removeMean(v: Float64Array): void {
   for (let i = 0; i < v.length; i++) v[i] -= s;
 }
 
-function pcg(L: Laplacian, M: IncompleteCholesky, rhs: Float64Array, rtol: number, maxIter: number, x: Float64Array): number {
+function pcg(L: Laplacian, M: Amg, rhs: Float64Array, rtol: number, maxIter: number, x: Float64Array): number {
   const n = L.n;
   x.fill(0);
   const r = Float64Array.from(rhs), z = new Float64Array(n), q = new Float64Array(n);
@@ -263,7 +367,7 @@ function* newtonStage(pd: PowerDiagram, blend: number, b: Float64Array, tol: num
     return;
   }
   const cgMax = Math.trunc(20 * Math.sqrt(n) + 100);
-  const L = new Laplacian(), ic = new IncompleteCholesky();
+  const L = new Laplacian(), amg = new Amg();
   const rhs = new Float64Array(n), delta = new Float64Array(n), dperm = new Float64Array(n);
   for (let it = 0; ; it++) {
     if (err <= tol) {
@@ -277,9 +381,9 @@ function* newtonStage(pd: PowerDiagram, blend: number, b: Float64Array, tol: num
     }
     L.build(n, s.D, Y, pd.order);
     for (let i = 0; i < n; i++) rhs[L.pos[i]] = b[i] - s.D.masses[i];
-    ic.build(L);
+    amg.build(L);
     const eta = Math.min(opt.cgTol, Math.max((0.5 * tol) / err, Math.min(0.1, err)));
-    s.cgIterations += pcg(L, ic, rhs, eta, cgMax, dperm);
+    s.cgIterations += pcg(L, amg, rhs, eta, cgMax, dperm);
     for (let i = 0; i < n; i++) delta[i] = dperm[L.pos[i]];
     let t = 1;
     let accepted: { wt: Float64Array; Dt: DiagramOut } | null = null;
