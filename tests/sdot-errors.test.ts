@@ -51,6 +51,18 @@ describe('sdot: bad input', () => {
       'RangeError: Expected an image with positive mass inside the domain for density.image but received "a mass of 0"');
   });
 
+  it('the size guard refuses a diagram over the memory budget (ADVECT_TOO_LARGE)', async () => {
+    const { engine } = await import('../src/engine.js');
+    const before = engine.memoryBudget;
+    engine.setMemoryBudget(100_000);
+    try {
+      expect(() => powerDiagram({ data: uniform(9, 2000), rows: 1000, cols: 2 })).toThrow(AdvectError);
+      expect(msg(() => semiDiscreteOT({ data: uniform(9, 2000), rows: 1000, cols: 2 }))).toMatch(/^AdvectError: A power diagram of 1000 sites needs 312\.5 KiB, over the memory budget/);
+    } finally {
+      engine.setMemoryBudget(before);
+    }
+  });
+
   it('a run that cannot finish returns converged: false with a reason', () => {
     const r = semiDiscreteOT({ data: uniform(3, 60), rows: 30, cols: 2 }, { maxIter: 1, tol: 1e-12 });
     expect(r.converged).toBe(false);

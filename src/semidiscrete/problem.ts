@@ -4,6 +4,7 @@
  * Everything is checked here, before any backend call, with the project's message shape.
  */
 import { normalizeDomain, imageMassInDomain, polyArea } from '../backend/js/sdot_geometry.js';
+import { guardAllocation } from '../engine.js';
 import { rangeError, typeError } from '../errors.js';
 import type { DType, FloatArray, Matrix, MatrixLike, VectorLike } from '../types.js';
 import { dtypeOfArray, toMatrix, toVector } from '../validate.js';
@@ -67,6 +68,8 @@ export function parseDomain(value: unknown): { domain: Float64Array; nv: number;
 
 export function parseProblem(sites: unknown, opts: Record<string, unknown>): Problem2D {
   const S = parseSites(sites);
+  // Cells, facets and per-cell results: about 40 doubles per site (a cell has ~6 vertices on average).
+  guardAllocation(S.n * 40, 8, `A power diagram of ${S.n} sites`);
   const D = parseDomain(opts.domain);
   let image: Float64Array | null = null, iw = 0, ih = 0, bounds: Float64Array | null = null;
   const dens = opts.density;
