@@ -133,7 +133,8 @@ describe('particles: simulation parity and noise', () => {
   }
 
   it('native results are bitwise identical for 1 and 2 threads (attention, mmd, diffusion, langevin SDE)', () => {
-    const n = 300;
+    // Sizes large enough for several parallel chunks (grains target ~2^21 flops per chunk).
+    const n = 1500;
     const x0 = cloud(n, d, 31);
     const big = cloud(40000, d, 32);
     const cases: Array<[FieldOptions, FloatArray, number]> = [

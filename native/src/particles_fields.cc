@@ -38,10 +38,10 @@ using namespace particles_family;
 constexpr std::size_t kPad = 16;
 inline std::size_t padded(std::size_t m) { return (m + kPad - 1) / kPad * kPad; }
 constexpr std::size_t kGrain = 16;
-// Rows per parallel chunk: about 2^19 flops each, so small problems run on one thread (a parallel
+// Rows per parallel chunk: about 2^21 flops each, so small problems run on one thread (a parallel
 // region costs far more than a small step on a loaded machine). Depends only on sizes.
 inline std::size_t grain_for(std::size_t work_per_row) {
-  const std::size_t g = (std::size_t(1) << 19) / std::max<std::size_t>(work_per_row, 1);
+  const std::size_t g = (std::size_t(1) << 21) / std::max<std::size_t>(work_per_row, 1);
   return std::max<std::size_t>(kGrain, (g + 3) / 4 * 4);
 }
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -321,15 +321,41 @@ double langevin_energy(const FieldDesc<T>& f, const T* x, std::size_t n, std::si
 }
 
 // ---- mean-field two-layer network ----------------------------------------------------------------
-template <class T> struct MlpRes {
-  std::vector<double> r;  // N×dout residuals G(u_k) − y_k
+// Data are used transposed (din×N, dout×N, double) so every inner loop runs over the N samples,
+// contiguously (vectorised), for one neuron at a time.
+struct MlpData {
+  bool relu = true;
+  std::size_t N = 0, din = 0, dout = 0;
+  std::vector<double> UT, r;  // UT: din×N; r: dout×N residuals G(u_k) − y_k
 };
 
-template <class T>
-MlpRes<T> mlp_residuals(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t d, const T* w) {
-  const bool relu = f.params[0] == 0;
-  const std::size_t N = std::size_t(f.params[1]), din = std::size_t(f.params[2]), dout = std::size_t(f.params[3]);
+template <class T> MlpData mlp_data(const FieldDesc<T>& f) {
+  MlpData M;
+  M.relu = f.params[0] == 0;
+  M.N = std::size_t(f.params[1]);
+  M.din = std::size_t(f.params[2]);
+  M.dout = std::size_t(f.params[3]);
   const T* U = f.arrays[0];
+  M.UT.resize(M.din * M.N);
+  for (std::size_t k = 0; k < M.N; ++k)
+    for (std::size_t b = 0; b < M.din; ++b) M.UT[b * M.N + k] = double(U[k * M.din + b]);
+  return M;
+}
+
+// z_k = <w, u_k> for all k (z has N entries).
+template <class T> inline void mlp_pre(const MlpData& M, const T* wi, double* z) {
+  const std::size_t N = M.N;
+  for (std::size_t k = 0; k < N; ++k) z[k] = 0;
+  for (std::size_t b = 0; b < M.din; ++b) {
+    const double wb = double(wi[b]);
+    const double* ub = M.UT.data() + b * N;
+    for (std::size_t k = 0; k < N; ++k) z[k] += wb * ub[k];
+  }
+}
+
+template <class T>
+void mlp_residuals(const FieldDesc<T>& f, MlpData& M, const T* x, std::size_t n, std::size_t d, const T* w) {
+  const std::size_t N = M.N, dout = M.dout, din = M.din;
   const T* Y = f.arrays[1];
   std::vector<T> a = masses(w, n);
   const std::size_t G = std::max<std::size_t>(64, grain_for(2 * N * d));
@@ -337,65 +363,67 @@ MlpRes<T> mlp_residuals(const FieldDesc<T>& f, const T* x, std::size_t n, std::s
   std::vector<double> part(chunks * N * dout, 0.0);
   parallel_for(n, G, [&](std::size_t c, std::size_t lo, std::size_t hi) {
     double* P = part.data() + c * N * dout;
+    std::vector<double> z(N);
     for (std::size_t i = lo; i < hi; ++i) {
       const T* wi = x + i * d;
-      const T* ai = wi + din;
-      for (std::size_t kk = 0; kk < N; ++kk) {
-        double z = 0;
-        for (std::size_t b = 0; b < din; ++b) z += double(wi[b]) * U[kk * din + b];
-        const double s = relu ? (z > 0 ? z : 0) : z;
-        if (s == 0) continue;
-        for (std::size_t o = 0; o < dout; ++o) P[kk * dout + o] += double(a[i]) * ai[o] * s;
+      mlp_pre(M, wi, z.data());
+      if (M.relu)
+        for (std::size_t k = 0; k < N; ++k) z[k] = z[k] > 0 ? z[k] : 0;
+      for (std::size_t o = 0; o < dout; ++o) {
+        const double ao = double(a[i]) * double(wi[din + o]);
+        double* Po = P + o * N;
+        for (std::size_t k = 0; k < N; ++k) Po[k] += ao * z[k];
       }
     }
   });
-  MlpRes<T> R;
-  R.r.assign(N * dout, 0.0);
+  M.r.assign(N * dout, 0.0);
   for (std::size_t c = 0; c < chunks; ++c)
-    for (std::size_t e = 0; e < N * dout; ++e) R.r[e] += part[c * N * dout + e];
-  for (std::size_t e = 0; e < N * dout; ++e) R.r[e] -= double(Y[e]);
-  return R;
+    for (std::size_t e = 0; e < N * dout; ++e) M.r[e] += part[c * N * dout + e];
+  for (std::size_t o = 0; o < dout; ++o)
+    for (std::size_t k = 0; k < N; ++k) M.r[o * N + k] -= double(Y[k * dout + o]);
 }
 
 template <class T>
 void mlp_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t d, const T* w, T* out) {
-  const bool relu = f.params[0] == 0;
-  const std::size_t N = std::size_t(f.params[1]), din = std::size_t(f.params[2]), dout = std::size_t(f.params[3]);
-  const T* U = f.arrays[0];
-  MlpRes<T> R = mlp_residuals(f, x, n, d, w);
+  MlpData M = mlp_data(f);
+  mlp_residuals(f, M, x, n, d, w);
+  const std::size_t N = M.N, din = M.din, dout = M.dout;
   const double invN = 1.0 / double(N);
   parallel_for(n, grain_for(4 * N * d), [&](std::size_t, std::size_t lo, std::size_t hi) {
-    std::vector<double> gw(din), ga(dout);
+    std::vector<double> z(N), s(N), c(N);
     for (std::size_t i = lo; i < hi; ++i) {
       const T* wi = x + i * d;
-      const T* ai = wi + din;
-      std::fill(gw.begin(), gw.end(), 0.0);
-      std::fill(ga.begin(), ga.end(), 0.0);
-      for (std::size_t kk = 0; kk < N; ++kk) {
-        const T* u = U + kk * din;
-        double z = 0;
-        for (std::size_t b = 0; b < din; ++b) z += double(wi[b]) * u[b];
-        const double s = relu ? (z > 0 ? z : 0) : z;
-        const double ds = relu ? (z > 0 ? 1 : 0) : 1;
-        const double* rk = R.r.data() + kk * dout;
-        double ar = 0;
-        for (std::size_t o = 0; o < dout; ++o) { ar += double(ai[o]) * rk[o]; ga[o] += s * rk[o]; }
-        const double c = ar * ds;
-        if (c != 0) for (std::size_t b = 0; b < din; ++b) gw[b] += c * u[b];
+      mlp_pre(M, wi, z.data());
+      for (std::size_t k = 0; k < N; ++k) {
+        s[k] = M.relu ? (z[k] > 0 ? z[k] : 0) : z[k];
+        c[k] = 0;
       }
-      for (std::size_t b = 0; b < din; ++b) out[i * d + b] = T(-gw[b] * invN);
-      for (std::size_t o = 0; o < dout; ++o) out[i * d + din + o] = T(-ga[o] * invN);
+      for (std::size_t o = 0; o < dout; ++o) {
+        const double* ro = M.r.data() + o * N;
+        const double ao = double(wi[din + o]);
+        double ga = 0;
+        for (std::size_t k = 0; k < N; ++k) { ga += s[k] * ro[k]; c[k] += ao * ro[k]; }
+        out[i * d + din + o] = T(-ga * invN);
+      }
+      if (M.relu)
+        for (std::size_t k = 0; k < N; ++k) c[k] = z[k] > 0 ? c[k] : 0;
+      for (std::size_t b = 0; b < din; ++b) {
+        const double* ub = M.UT.data() + b * N;
+        double gw = 0;
+        for (std::size_t k = 0; k < N; ++k) gw += c[k] * ub[k];
+        out[i * d + b] = T(-gw * invN);
+      }
     }
   });
 }
 
 template <class T>
 double mlp_energy(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t d, const T* w) {
-  const std::size_t N = std::size_t(f.params[1]);
-  MlpRes<T> R = mlp_residuals(f, x, n, d, w);
+  MlpData M = mlp_data(f);
+  mlp_residuals(f, M, x, n, d, w);
   double s = 0;
-  for (double v : R.r) s += v * v;
-  return 0.5 * s / double(N);
+  for (double v : M.r) s += v * v;
+  return 0.5 * s / double(M.N);
 }
 
 // ---- schedules -----------------------------------------------------------------------------------
