@@ -249,9 +249,27 @@ Status log_loop(const LogProblem<T>& P, double eps, std::size_t max_iter, std::s
     return Status::Error(Code::numeric, "Sinkhorn log domain: non-finite potentials at iteration " + std::to_string(ii));
   };
   *conv = false;
+  // Dense: both half-steps in one sweep over C (log_fused_rows); S_j = Σ_i exp((f_i + g_j − C_ij)/eps)
+  // from the sweep gives the next column LSE as log S_j − g_j/eps. Online: the engine's kernels.
+  const bool fused = P.C != nullptr;
+  const std::size_t grain = row_grain(n), chunks = chunk_count(n, grain);
+  std::vector<T> part(fused ? chunks * m : 0);
+  std::vector<double> S(fused ? m : 0);
+  std::vector<int> bad(chunks);
+  bool have_s = false;
+  const double tiny = sizeof(T) == 4 ? 1e-30 : 1e-280, huge = sizeof(T) == 4 ? 1e30 : 1e280;
+  auto sweep = ADVECT_PICK(log_fused_rows<T>);
   for (std::size_t ii = 0; ii < max_iter; ++ii) {
     if (L.cancelled()) return aborted();
-    P.cols(f.data(), eps, lc.data());
+    bool from_s = have_s;
+    if (have_s) {
+      for (std::size_t j = 0; j < m && from_s; ++j) {
+        if (!(bb[j] > 0)) { lc[j] = T(0); continue; }
+        if (!(S[j] > tiny && S[j] < huge)) from_s = false;
+        else lc[j] = T(std::log(S[j]) - double(g[j]) / eps);
+      }
+    }
+    if (!from_s) P.cols(f.data(), eps, lc.data());
     if (ii > 0 && use_rule && (ii - 1) % check == 0) {
       err = eval();
       if (L.stop(err)) {
@@ -265,10 +283,23 @@ Status log_loop(const LogProblem<T>& P, double eps, std::size_t max_iter, std::s
       g[j] = T(eps * (logb[j] - double(lc[j])));
       if (bb[j] > 0 && !(g[j] - g[j] == T(0))) return numeric(ii);
     }
-    P.rows(g.data(), eps, lr.data());
-    for (std::size_t i = 0; i < n; ++i) {
-      f[i] = T(eps * (loga[i] - double(lr[i])));
-      if (P.a[i] > T(0) && !(f[i] - f[i] == T(0))) return numeric(ii);
+    if (fused) {
+      std::fill(bad.begin(), bad.end(), 0);
+      parallel_for(n, grain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
+        T* pc = part.data() + c * m;
+        std::fill(pc, pc + m, T(0));
+        sweep(P.C, m, g.data(), loga.data(), eps, lo, hi, f.data(), pc, &bad[c]);
+      });
+      for (std::size_t c = 0; c < chunks; ++c)
+        if (bad[c]) return numeric(ii);
+      reduce_parts(part, chunks, m, S.data());
+      have_s = true;
+    } else {
+      P.rows(g.data(), eps, lr.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        f[i] = T(eps * (loga[i] - double(lr[i])));
+        if (P.a[i] > T(0) && !(f[i] - f[i] == T(0))) return numeric(ii);
+      }
     }
     L.report(ii + 1, err, eps);
   }

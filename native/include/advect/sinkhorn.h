@@ -11,7 +11,9 @@
 //   scaling     dense scaling domain, one fused sweep over K per iteration (sinkhorn-inl.h)
 //   stabilized  scaling with absorption into (alpha, beta) when max u or max v > tau (POT's
 //               sinkhorn_stabilized; u, v reset to 1/n, 1/m after an absorption)
-//   log         dense log domain (engine LSE kernels)
+//   log         dense log domain: one sweep over C per iteration for both half-steps, with the
+//               just-updated potential as stabiliser (sinkhorn-inl.h log_fused_rows; a row or
+//               column out of range is redone with a max-shifted LSE)
 //   online      log domain on point clouds, costs recomputed per tile, O(n + m) memory
 //   auto        scaling when exp(−(max C − min C)/reg) cannot underflow and K fits the budget,
 //               else stabilized from a c-transform start; any numeric failure falls back to

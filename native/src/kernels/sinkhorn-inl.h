@@ -123,6 +123,63 @@ static void fused_rows(const T* K, std::size_t m, const T* v, const T* a, std::s
   }
 }
 
+// Fused log-domain sweep (dense C), rows [lo, hi): both half-steps in one pass over C.
+// With g just updated from f (so Σ_i exp((f_i + g_j − C_ij)/eps) = b_j), every term of
+//   r_i = Σ_j exp((f_i + g_j − C_ij)/eps)
+// is ≤ b_j: no overflow, and f_i ← f_i + eps(log a_i − log r_i) is POT's
+// f_i = eps(log a_i − LSE_j((g_j − C_ij)/eps)) without a max pass. After the update each row of
+// exp((f_i + g_j − C_ij)/eps) sums to a_i, so the column sums accumulated into part (the next
+// g update and the marginal error) are bounded too. A row whose r_i leaves [tiny, huge] (far
+// from converged, or underflow) is redone with the max-shifted LSE. One exp per element per
+// half-step, C streamed once per iteration (the row is re-read from cache).
+template <class T>
+static void log_fused_rows(const T* C, std::size_t m, const T* g, const double* loga, double eps, std::size_t lo,
+                           std::size_t hi, T* f, T* part, int* bad) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  const std::size_t mv = m / W * W;
+  // Terms in base 2: 2^((f + g − C)·log2e/eps) with vexp2_lse (arguments ≤ 0 up to rounding, as
+  // bounded above; its floor of 2^-1021 / 2^-126 per term is far below the tiny threshold).
+  const T k2 = T(kLog2e / eps);
+  const V vk = vsplat<V>(k2);
+  const double tiny = sizeof(T) == 4 ? 1e-30 : 1e-280, huge = sizeof(T) == 4 ? 1e30 : 1e280;
+  for (std::size_t i = lo; i < hi; ++i) {
+    if (loga[i] == -__builtin_inf()) { f[i] = T(-__builtin_inf()); continue; }
+    const T* row = C + i * m;
+    double fi = double(f[i]);
+    bool exact = !(fi - fi == 0);
+    if (!exact) {
+      const V vf = vsplat<V>(T(fi));
+      V acc0 = vsplat<V>(T(0)), acc1 = acc0;
+      std::size_t j = 0;
+      for (; j + 2 * W <= mv; j += 2 * W) {
+        acc0 += vexp2_lse((vf + vload<V>(g + j) - vload<V>(row + j)) * vk);
+        acc1 += vexp2_lse((vf + vload<V>(g + j + W) - vload<V>(row + j + W)) * vk);
+      }
+      for (; j < mv; j += W) acc0 += vexp2_lse((vf + vload<V>(g + j) - vload<V>(row + j)) * vk);
+      double r = double(hsum<T>(acc0 + acc1));
+      for (; j < m; ++j) r += std::exp2((double(fi) + double(g[j]) - double(row[j])) * (kLog2e / eps));
+      if (r > tiny && r < huge) fi = fi + eps * (loga[i] - std::log(r));
+      else exact = true;
+    }
+    if (exact) {  // max-shifted LSE of (g_j − C_ij)/eps (rare: far from converged or underflow)
+      double mx = -__builtin_inf();
+      for (std::size_t j = 0; j < m; ++j) mx = std::max(mx, (double(g[j]) - double(row[j])) / eps);
+      double r = 0;
+      if (mx > -__builtin_inf())
+        for (std::size_t j = 0; j < m; ++j) r += std::exp((double(g[j]) - double(row[j])) / eps - mx);
+      fi = eps * (loga[i] - (mx + std::log(r)));
+    }
+    const T ft = T(fi);
+    f[i] = ft;
+    if (!(ft - ft == T(0))) { *bad = 1; continue; }
+    const V vf = vsplat<V>(ft);
+    std::size_t j = 0;
+    for (; j < mv; j += W) vstore(part + j, vload<V>(part + j) + vexp2_lse((vf + vload<V>(g + j) - vload<V>(row + j)) * vk));
+    for (; j < m; ++j) part[j] += T(std::exp2((double(ft) + double(g[j]) - double(row[j])) * (kLog2e / eps)));
+  }
+}
+
 // Plan statistics for rows [lo, hi). Mode K: P_ij = u_i K_ij v_j. Mode potentials (K null):
 // P_ij = exp((f_i + g_j − C_ij)/reg). Writes P into plan when non-null. cost += Σ P C (double),
 // rows[i] = Σ_j P_ij, colpart[j] += P_ij (double).

@@ -5,6 +5,9 @@
  * has float32 rounding as natively and cannot report convergence it did not reach; sums run in
  * double. Each solver is a generator yielding [iteration, err, eps, 0] once per iteration; the
  * sync op drains it, the async op drains it in slices (src/jobs.ts).
+ * The dense log domain here uses the max-shifted LSE for both half-steps; native evaluates the
+ * same recurrence in one fused sweep with the just-updated potential as stabiliser (equal up to
+ * rounding, so iteration counts agree).
  */
 import { AdvectError } from '../../errors.js';
 import { drainAsync, drainSync } from '../../jobs.js';
