@@ -207,18 +207,20 @@ static bool post_row(const T* z, const T* CT, std::size_t ldk, std::size_t K, st
   return true;
 }
 
-// Register-blocked flash attention for dv = NV·W: R query rows at a time; per key tile the
-// scores are an R×JV-vector micro-GEMM (keys along lanes), the softmax update is online per
-// row, and P·V keeps the R×NV output vectors in registers while streaming V rows once.
-template <class T, int R, int NV>
+// Register-blocked flash attention for dv a multiple of NVB·W: R query rows at a time; per key
+// tile the scores are an R×JV-vector micro-GEMM (keys along lanes), the softmax update is online
+// per row, and P·V runs over the output in slabs of NVB vectors, keeping R×NVB accumulators in
+// registers while streaming the V rows of the tile (L1-resident) once per slab.
+template <class T, int R, int NVB>
 static void attn_rows_blocked(const T* q, std::size_t r, const T* kT, std::size_t ldk, std::size_t m,
-                              const T* lw, const T* v, T beta, std::size_t lo, std::size_t hi, T* out) {
+                              const T* lw, const T* v, std::size_t dv, T beta, std::size_t lo, std::size_t hi,
+                              T* out) {
   typedef typename VecOf<T>::type V;
   constexpr std::size_t W = VecOf<T>::lanes;
-  constexpr std::size_t dv = std::size_t(NV) * W;
   constexpr int JV = (ADVECT_VBYTES == 64) ? 4 : 2;
   alignas(64) T sc[R][kTileA];
-  alignas(64) T acc[R][dv];
+  std::vector<T> accv(dv * std::size_t{R});
+  T* acc = accv.data();
   for (std::size_t i0 = lo; i0 < hi; i0 += R) {
     const std::size_t nr = std::min<std::size_t>(R, hi - i0);
     T mrun[R], srun[R];
@@ -227,8 +229,8 @@ static void attn_rows_blocked(const T* q, std::size_t r, const T* kT, std::size_
       mrun[a] = -__builtin_inf();
       srun[a] = 0;
       qa[a] = q + (i0 + std::min<std::size_t>(std::size_t(a), nr - 1)) * r;
-      for (std::size_t k = 0; k < dv; ++k) acc[a][k] = 0;
     }
+    std::fill(accv.begin(), accv.end(), T(0));
     for (std::size_t j0 = 0; j0 < m; j0 += kTileA) {
       const std::size_t len = std::min(kTileA, m - j0);
       const std::size_t padded = (len + W - 1) / W * W;
@@ -276,7 +278,7 @@ static void attn_rows_blocked(const T* q, std::size_t r, const T* kT, std::size_
         if (tm > mrun[a]) {
           const T f = sexp<T>(mrun[a] - tm);
           srun[a] *= f;
-          for (std::size_t k = 0; k < dv; ++k) acc[a][k] *= f;
+          for (std::size_t k = 0; k < dv; ++k) acc[a * dv + k] *= f;
           mrun[a] = tm;
         }
         const V mm = vsplat<V>(mrun[a]);
@@ -288,25 +290,27 @@ static void attn_rows_blocked(const T* q, std::size_t r, const T* kT, std::size_
         }
         srun[a] += hsum<T>(vs);
       }
-      V ac[R][NV];
-      for (int a = 0; a < R; ++a)
-        for (int u = 0; u < NV; ++u) ac[a][u] = vload<V>(acc[a] + u * W);
-      for (std::size_t jj = 0; jj < len; ++jj) {
-        const T* vj = v + (j0 + jj) * dv;
-        V vv[NV];
-        for (int u = 0; u < NV; ++u) vv[u] = vload<V>(vj + u * W);
-        for (int a = 0; a < R; ++a) {
-          const V p = vsplat<V>(sc[a][jj]);
-          for (int u = 0; u < NV; ++u) ac[a][u] += p * vv[u];
+      for (std::size_t u0 = 0; u0 < dv; u0 += std::size_t(NVB) * W) {
+        V ac[R][NVB];
+        for (int a = 0; a < R; ++a)
+          for (int u = 0; u < NVB; ++u) ac[a][u] = vload<V>(acc + a * dv + u0 + u * W);
+        for (std::size_t jj = 0; jj < len; ++jj) {
+          const T* vj = v + (j0 + jj) * dv + u0;
+          V vv[NVB];
+          for (int u = 0; u < NVB; ++u) vv[u] = vload<V>(vj + u * W);
+          for (int a = 0; a < R; ++a) {
+            const V p = vsplat<V>(sc[a][jj]);
+            for (int u = 0; u < NVB; ++u) ac[a][u] += p * vv[u];
+          }
         }
+        for (int a = 0; a < R; ++a)
+          for (int u = 0; u < NVB; ++u) vstore(acc + a * dv + u0 + u * W, ac[a][u]);
       }
-      for (int a = 0; a < R; ++a)
-        for (int u = 0; u < NV; ++u) vstore(acc[a] + u * W, ac[a][u]);
     }
     for (std::size_t a = 0; a < nr; ++a) {
       T* oi = out + (i0 + a) * dv;
       const T inv = srun[a] > 0 ? T(1) / srun[a] : T(0);
-      for (std::size_t k = 0; k < dv; ++k) oi[k] += acc[a][k] * inv;
+      for (std::size_t k = 0; k < dv; ++k) oi[k] += acc[a * dv + k] * inv;
     }
   }
 }
@@ -391,15 +395,15 @@ template <class T>
 static void attn_rows(const T* q, std::size_t r, const T* kT, std::size_t ldk, std::size_t m, const T* lw,
                       const T* v, std::size_t dv, T beta, std::size_t lo, std::size_t hi, T* out) {
   constexpr std::size_t W = VecOf<T>::lanes;
-  constexpr int B = (ADVECT_VBYTES == 64) ? 24 : 12;  // accumulator registers
+  // 32 vector registers (AVX-512): 6 rows × 4 output vectors; 16 (AVX2, SSE): 4 rows × 2.
+  constexpr bool wide = ADVECT_VBYTES == 64;
   if (dv % W == 0) {
-    switch (dv / W) {
-      case 1: return attn_rows_blocked<T, (B >= 8 ? 8 : B), 1>(q, r, kT, ldk, m, lw, v, beta, lo, hi, out);
-      case 2: return attn_rows_blocked<T, B / 2 >= 8 ? 8 : B / 2, 2>(q, r, kT, ldk, m, lw, v, beta, lo, hi, out);
-      case 4: return attn_rows_blocked<T, B / 4, 4>(q, r, kT, ldk, m, lw, v, beta, lo, hi, out);
-      case 8: return attn_rows_blocked<T, B / 8 >= 1 ? B / 8 : 1, 8>(q, r, kT, ldk, m, lw, v, beta, lo, hi, out);
-      default: break;
-    }
+    const std::size_t NV = dv / W;
+    if (NV == 1) return attn_rows_blocked<T, wide ? 8 : 6, 1>(q, r, kT, ldk, m, lw, v, dv, beta, lo, hi, out);
+    if (NV == 2 || (!wide && NV % 2 == 0)) return attn_rows_blocked<T, wide ? 8 : 4, 2>(q, r, kT, ldk, m, lw, v, dv, beta, lo, hi, out);
+    if (NV % 4 == 0) return attn_rows_blocked<T, 6, 4>(q, r, kT, ldk, m, lw, v, dv, beta, lo, hi, out);
+    if (NV % 2 == 0) return attn_rows_blocked<T, wide ? 8 : 4, 2>(q, r, kT, ldk, m, lw, v, dv, beta, lo, hi, out);
+    return attn_rows_blocked<T, wide ? 8 : 6, 1>(q, r, kT, ldk, m, lw, v, dv, beta, lo, hi, out);
   }
   attn_rows_generic(q, r, kT, ldk, m, lw, v, dv, beta, lo, hi, out);
 }
