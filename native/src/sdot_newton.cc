@@ -6,7 +6,6 @@
 #include <numeric>
 #include <vector>
 
-#include "advect/parallel.h"
 #include "advect/sdot.h"
 
 namespace advect {
@@ -444,14 +443,16 @@ Status sdot_newton(const PowerDiagram& pd, const double* b, const double* w0, co
   bool converged = false;
   if (pd.has_image() && min_of(D.masses) <= 0) {
     // Homotopy from the uniform density (where every cell can be given mass) to the image:
-    // ρ_t = (1 − t)ρ + t·uniform, t = 1, 0.1, 0.01, 0.001, each solved loosely and warm-started.
-    for (double t : {1.0, 0.1, 0.01, 0.001}) {
+    // ρ_t = (1 − t)ρ + t·uniform, t = 1, 1/2, 1/4, ..., 2⁻¹⁰, each solved loosely and warm-started
+    // (halving t at most halves a cell's mass, so each stage starts within Newton's reach).
+    for (int k = 0; k <= 10; ++k) {
+      const double t = std::ldexp(1.0, -k);
       po.blend = t;
       st = pd.compute(w.data(), po, D);
       if (!st.ok()) return st;
       st = reseed(pd, po, w, D);
       if (!st.ok()) return st;
-      st = newton_stage(pd, po, b, std::max(opt.tol, 1e-3), opt.max_iter, opt, cancel, progress, w, D, out, converged);
+      st = newton_stage(pd, po, b, std::max(opt.tol, 1e-2), opt.max_iter, opt, cancel, progress, w, D, out, converged);
       if (!st.ok()) return st;
     }
     po.blend = 0;

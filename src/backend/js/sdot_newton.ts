@@ -419,11 +419,12 @@ export function* newtonGen(pd: PowerDiagram, b: Float64Array, w0: Float64Array |
   removeMean(w);
   const s: StageState = { w, D: pd.compute(w), history: [], iterations: 0, cgIterations: 0, reason: '', converged: false };
   if (pd.hasImage && minOf(s.D.masses) <= 0) {
-    // Homotopy from the uniform density to the image (see native/src/sdot_newton.cc).
-    for (const t of [1, 0.1, 0.01, 0.001]) {
+    // Homotopy from the uniform density to the image, t = 1, 1/2, ..., 2⁻¹⁰ (see native/src/sdot_newton.cc).
+    for (let k = 0; k <= 10; k++) {
+      const t = 2 ** -k;
       s.D = pd.compute(s.w, true, t);
       s.D = reseed(pd, t, s.w, s.D);
-      yield* newtonStage(pd, t, b, Math.max(opt.tol, 1e-3), opt.maxIter, opt, s);
+      yield* newtonStage(pd, t, b, Math.max(opt.tol, 1e-2), opt.maxIter, opt, s);
     }
     s.D = pd.compute(s.w, true, 0);
   }
