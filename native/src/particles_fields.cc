@@ -568,6 +568,7 @@ template <class T> SinkhornOptions sd_options(const FieldDesc<T>& f, bool warm, 
   o.max_iter = std::size_t(f.params[2]);
   o.warm = warm;
   o.eps0 = warm ? 0 : diam2;
+  o.check_every = 1;  // the log-domain check reuses the sweep's column sums: free
   return o;
 }
 
@@ -596,6 +597,42 @@ Status sd_solve(const FieldDesc<T>& f, const T* x, std::size_t n, const T* y, st
   return st;
 }
 
+template <class T, int D> auto pick_bary() -> decltype(&scalar::bary_row<T, D>) {
+  return active_level() == SimdLevel::avx512 ? &avx512::bary_row<T, D>
+         : active_level() == SimdLevel::avx2 ? &avx2::bary_row<T, D>
+                                             : &scalar::bary_row<T, D>;
+}
+
+// out_i = Σ_j softmax_j((g_j − |x_i − y_j|²)/eps) y_j: the SIMD barycentre kernel for d <= 4,
+// else the engine's online softmax sum.
+template <class T>
+void sd_barycentres(const T* x, std::size_t n, const T* y, std::size_t m, std::size_t d, const T* g, double eps, T* out) {
+  if (d > 4) {
+    ScoreSpec sc;
+    sc.kind = ScoreSpec::cost;
+    sc.metric.metric = Metric::sqeuclidean;
+    sc.eps = eps;
+    softmax_sum_online(x, n, y, m, d, sc, g, y, d, out, static_cast<T*>(nullptr));
+    return;
+  }
+  const std::size_t ldk = padded(m);
+  std::vector<T> CT = transpose_pad(y, m, d, ldk), lw(ldk, T(-__builtin_inf()));
+  for (std::size_t j = 0; j < m; ++j) lw[j] = T(double(g[j]) / eps);
+  const T h = T(1.0 / eps);
+  auto f1 = pick_bary<T, 1>();
+  auto f2 = pick_bary<T, 2>();
+  auto f3 = pick_bary<T, 3>();
+  auto f4 = pick_bary<T, 4>();
+  auto fn = d == 1 ? f1 : d == 2 ? f2 : d == 3 ? f3 : f4;
+  parallel_for(n, grain_for(8 * m * (d + 1)), [&](std::size_t, std::size_t lo, std::size_t hi) {
+    double o[4];
+    for (std::size_t i = lo; i < hi; ++i) {
+      fn(x + i * d, CT.data(), ldk, m, lw.data(), h, o);
+      for (std::size_t k = 0; k < d; ++k) out[i * d + k] = T(o[k]);
+    }
+  });
+}
+
 template <class T>
 Status sd_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t d, const T* w, T* out) {
   const std::size_t m = std::size_t(f.params[3]);
@@ -606,13 +643,9 @@ Status sd_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::size_t
   if (!st.ok()) return st;
   st = sd_solve(f, x, n, x, n, d, a.data(), a.data(), f.cache[2], f.cache[3], nullptr);
   if (!st.ok()) return st;
-  ScoreSpec sc;
-  sc.kind = ScoreSpec::cost;
-  sc.metric.metric = Metric::sqeuclidean;
-  sc.eps = f.params[0];
   std::vector<T> yb(n * d), xb(n * d);
-  softmax_sum_online(x, n, y, m, d, sc, f.cache[1].data(), y, d, yb.data(), static_cast<T*>(nullptr));
-  softmax_sum_online(x, n, x, n, d, sc, f.cache[3].data(), x, d, xb.data(), static_cast<T*>(nullptr));
+  sd_barycentres(x, n, y, m, d, f.cache[1].data(), f.params[0], yb.data());
+  sd_barycentres(x, n, x, n, d, f.cache[3].data(), f.params[0], xb.data());
   for (std::size_t e = 0; e < n * d; ++e) out[e] = T(2 * (double(yb[e]) - double(xb[e])));
   return Status::Ok();
 }

@@ -207,6 +207,54 @@ static bool post_row(const T* z, const T* CT, std::size_t ldk, std::size_t K, st
   return true;
 }
 
+// Barycentre of the centres: out[0..D) = Σ_k p_k C_k with p = softmax(lw_k − h·|z − C_k|²), C
+// transposed (D×ldk, lw padded with -inf). Online over tiles; the sums stay in vectors (small D).
+template <class T, int D>
+static void bary_row(const T* z, const T* CT, std::size_t ldk, std::size_t K, const T* lw, T h, double* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  alignas(64) T buf[kTileP];
+  V zs[D];
+  for (int k = 0; k < D; ++k) zs[k] = vsplat<V>(z[k]);
+  double mrun = -__builtin_inf(), s = 0, acc[D];
+  for (int k = 0; k < D; ++k) acc[k] = 0;
+  const V hv = vsplat<V>(h);
+  for (std::size_t j0 = 0; j0 < K; j0 += kTileP) {
+    const std::size_t len = std::min(kTileP, K - j0);
+    const std::size_t padded = (len + W - 1) / W * W;
+    V vm = vsplat<V>(T(-__builtin_inf()));
+    for (std::size_t j = 0; j < padded; j += W) {
+      V r2 = vsplat<V>(T(0));
+      for (int k = 0; k < D; ++k) {
+        const V df = zs[k] - vload<V>(CT + std::size_t(k) * ldk + j0 + j);
+        r2 += df * df;
+      }
+      const V sc = vload<V>(lw + j0 + j) - hv * r2;
+      vm = vmax(sc, vm);
+      vstore(buf + j, sc);
+    }
+    const T tm = hmax<T>(vm);
+    if (!(tm > -__builtin_inf())) continue;
+    if (tm > mrun) {
+      const double f = std::exp(mrun - double(tm));
+      s *= f;
+      for (int k = 0; k < D; ++k) acc[k] *= f;
+      mrun = tm;
+    }
+    const V mm = vsplat<V>(T(mrun));
+    V vs = vsplat<V>(T(0)), va[D];
+    for (int k = 0; k < D; ++k) va[k] = vsplat<V>(T(0));
+    for (std::size_t j = 0; j < padded; j += W) {
+      const V e = vexp(vload<V>(buf + j) - mm);
+      vs += e;
+      for (int k = 0; k < D; ++k) va[k] += e * vload<V>(CT + std::size_t(k) * ldk + j0 + j);
+    }
+    s += hsum<T>(vs);
+    for (int k = 0; k < D; ++k) acc[k] += hsum<T>(va[k]);
+  }
+  for (int k = 0; k < D; ++k) out[k] = s > 0 ? acc[k] / s : 0;
+}
+
 // Register-blocked flash attention for dv a multiple of NVB·W: R query rows at a time; per key
 // tile the scores are an R×JV-vector micro-GEMM (keys along lanes), the softmax update is online
 // per row, and P·V runs over the output in slabs of NVB vectors, keeping R×NVB accumulators in

@@ -437,7 +437,7 @@ function sdSolve(f: FieldDesc, x: FloatArray, n: number, y: FloatArray, m: numbe
     cache[slot + 1] = x instanceof Float32Array ? new Float32Array(m) : new Float64Array(m);
   }
   const o: SinkhornRawOptions = {
-    method: 4, reg: f.params[0], tol: f.params[1], maxIter: f.params[2], checkEvery: 10, strict: true, norm: 2, tau: 1e3,
+    method: 4, reg: f.params[0], tol: f.params[1], maxIter: f.params[2], checkEvery: 1, strict: true, norm: 2, tau: 1e3,
     eps0: warm ? 0 : sqDiameter(x, n, y, m, d), epsDecay: 0.5, stageIter: 10, warm, budget: 0,
   };
   return jsSinkhorn.online(x, n, y, m, d, 0, 2, a, b, o, cache[slot]!, cache[slot + 1]!).value;
