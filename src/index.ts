@@ -20,6 +20,8 @@ export type {
   LangevinField, LangevinPotential, MeanFieldField, FlowMatchingField, DiffusionField, MixtureOptions,
   SinkhornDivergenceField, CoupledFlowMatchingField, OtCoupling, OtCouplingOptions,
 } from './particles/index.js';
+export { vpSchedule, noisedMixture, mixtureScore, sampleMixture } from './diffusion/index.js';
+export type { Mixture, VpOptions } from './diffusion/index.js';
 export {
   sinkhorn, sinkhornAsync, sinkhorn2, sinkhornCost, sinkhornPoints, sinkhornPointsAsync, sinkhornPotentials,
 } from './ot/sinkhorn.js';

@@ -10,6 +10,7 @@ import {
 } from '../src/particles/index.js';
 import type { Matrix } from '../src/types.js';
 import { normal } from './helpers/random.js';
+import { mixtureScore, noisedMixture, sampleMixture, vpSchedule } from '../src/diffusion/index.js';
 
 const JS = backend().name === 'js';
 const maxAbs = (a: number[][], b: number[][]) => Math.max(...a.flatMap((r, i) => r.map((v, j) => Math.abs(v - b[i][j]))));
@@ -317,20 +318,45 @@ describe('flow matching', () => {
 });
 
 describe('diffusion', () => {
+  const gmm3 = { means: [[-2, 1], [2, -1], [0, 2]], sigma: [0.5, 0.3, 0.8], weights: [0.5, 0.3, 0.2] };
+
+  it('the ODE/SDE fields are ½β(x + ∇log p_τ) and ½βx + β∇log p_τ with the exact mixture score (ou and vp)', () => {
+    const x = gaussianCloud(12, [0, 0], [[1.5, 0], [0, 1.5]], 50);
+    for (const opts of [{ schedule: 'ou' as const, horizon: 3 }, { schedule: 'vp' as const, horizon: 1, betaMin: 0.1, betaMax: 20 }]) {
+      const t = opts.horizon * 0.4, tau = opts.horizon - t;
+      const score = mixtureScore(x, noisedMixture(gmm3, tau, opts));
+      const { beta } = vpSchedule(tau, opts);
+      const ode = fieldVelocity(x, { type: 'diffusion', mode: 'ode', gmm: gmm3, ...opts }, t);
+      const sde = fieldVelocity(x, { type: 'diffusion', mode: 'sde', gmm: gmm3, ...opts }, t);
+      for (let e = 0; e < 24; e++) {
+        expect(ode.data[e]).toBeCloseTo(0.5 * beta * (x.data[e] + score.data[e]), 10);
+        expect(sde.data[e]).toBeCloseTo(0.5 * beta * x.data[e] + beta * score.data[e], 10);
+      }
+    }
+  });
+
+  it('forward OU (Langevin, A = I, temperature 1) keeps a mixture a mixture with the predicted moments', () => {
+    const n = JS ? 2000 : 6000;
+    const x0 = sampleMixture(gmm3, n, 51);
+    const tau = 0.5;
+    const res = simulate({ x0, field: { type: 'langevin', potential: { type: 'quadratic', A: [[1, 0], [0, 1]] }, temperature: 1 }, dt: 0.005, steps: 100, seed: 9 });
+    const pred = noisedMixture(gmm3, tau);
+    const mean = [0, 1].map((b) => pred.means.reduce((s, m, k) => s + pred.weights[k] * m[b], 0));
+    const second = [0, 1].map((b) => pred.means.reduce((s, m, k) => s + pred.weights[k] * (m[b] * m[b] + pred.sigma[k] ** 2), 0));
+    const emp = moments(res.x.data, n, 2);
+    for (const b of [0, 1]) {
+      // MC sd ≈ 1.5/sqrt(n) for the mean, ≈ 3/sqrt(n) for the variance; EM bias O(dt).
+      expect(Math.abs(emp.mean[b] - mean[b])).toBeLessThan(JS ? 0.08 : 0.05);
+      expect(Math.abs(emp.cov[b][b] - (second[b] - mean[b] ** 2))).toBeLessThan(JS ? 0.15 : 0.1);
+    }
+  });
+
   it('probability-flow ODE and reverse SDE give the same marginals (moments) for a Gaussian mixture', () => {
     const gmm = { means: [[-2, 0], [2, 0]], sigma: 0.5, weights: [0.3, 0.7] };
     const n = JS ? 1000 : 3000;
     const horizon = 5;
     // Exact p_T: means e^{-T}μ, variance 1 − e^{-2T} + e^{-2T}σ².
-    const al = Math.exp(-horizon), sd = Math.sqrt(1 - al * al + al * al * 0.25);
-    const z = normal(18, n * 2), u = normal(19, n);
-    const x0 = new Float64Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      const m = u[i] > -0.5244 ? 2 : -2; // P(N(0,1) > −0.5244) = 0.7
-      x0[2 * i] = al * m + sd * z[2 * i];
-      x0[2 * i + 1] = sd * z[2 * i + 1];
-    }
-    const X0 = { data: x0, rows: n, cols: 2 };
+    const X0 = sampleMixture(noisedMixture(gmm, horizon), n, 18);
     const ode = simulate({ x0: X0, field: { type: 'diffusion', mode: 'ode', gmm, horizon }, integrator: 'rk4', dt: 0.025, steps: 200 });
     const sde = simulate({ x0: X0, field: { type: 'diffusion', mode: 'sde', gmm, horizon }, dt: 0.005, steps: 1000, seed: 21 });
     const target = { mean: [0.8, 0], cov: [[0.25 + 4 - 0.64, 0], [0, 0.25]] };
