@@ -54,6 +54,20 @@ export async function runNativeJob<R, P>(
   }
 }
 
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A js solver generator as an async job with the native handle's shape ({ promise, cancel }),
+ * so public modules treat both backends alike. Raw progress arrays pass through.
+ */
+export function generatorJob<R>(
+  gen: Generator<number[], R, void>, onProgress: ((raw: number[]) => void) | undefined, what: string,
+): JobHandle<R> {
+  const ctl = new AbortController();
+  const promise = drainAsync(gen, { signal: ctl.signal, onProgress });
+  return { promise, cancel: () => ctl.abort(new AdvectError('ADVECT_ABORTED', `${what} was aborted`)) };
+}
+
 export function drainSync<P, R>(gen: Generator<P, R, void>): R {
   for (;;) {
     const step = gen.next();
@@ -61,10 +75,11 @@ export function drainSync<P, R>(gen: Generator<P, R, void>): R {
   }
 }
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export async function drainAsync<P, R>(gen: Generator<P, R, void>, opts: AsyncOptions<P>): Promise<R> {
   const { signal, onProgress } = opts;
+  // Start on the next turn: the caller gets the promise (and wires its abort listener) before
+  // the first slice runs, and a synchronous abort right after the call is honoured.
+  await yieldToLoop();
   if (signal?.aborted) throw abortError(signal);
   let sliceStart = performance.now();
   for (;;) {

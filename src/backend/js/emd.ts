@@ -5,10 +5,9 @@
  * floating-point order, so both backends pivot identically. See emd.cc for the method.
  */
 import { AdvectError } from '../../errors.js';
-import { drainAsync, drainSync } from '../../jobs.js';
+import { drainSync, generatorJob } from '../../jobs.js';
 import type { FloatArray } from '../../types.js';
 import type { EmdOps, EmdRaw } from '../emd.js';
-import type { JobHandle } from '../types.js';
 
 const EPS_REL = 1e-14;
 const YIELD_EVERY = 256;
@@ -414,13 +413,8 @@ function pointsGen(
   return simplex(cost, a, b, rmap, cmap, cmax, maxIter, blockSize);
 }
 
-function asJob(gen: Generator<number[], EmdRaw, void>, onProgress?: (raw: number[]) => void): JobHandle<EmdRaw> {
-  const ac = new AbortController();
-  // Start after the caller has wired its AbortSignal to cancel() (runNativeJob does so right after
-  // this returns): the first slice then already sees an abort raised from onProgress.
-  const promise = Promise.resolve().then(() => drainAsync(gen, { signal: ac.signal, onProgress }));
-  return { promise, cancel: () => ac.abort(new AdvectError('ADVECT_ABORTED', 'emd: aborted')) };
-}
+const asJob = (gen: Generator<number[], EmdRaw, void>, onProgress?: (raw: number[]) => void) =>
+  generatorJob(gen, onProgress, 'The EMD solve');
 
 export const jsEmd: EmdOps = {
   emd: (a, b, C, n, m, maxIter, blockSize) => drainSync(denseGen(a, b, C, n, m, maxIter, blockSize)),

@@ -10,9 +10,8 @@
  * rounding, so iteration counts agree).
  */
 import { AdvectError } from '../../errors.js';
-import { drainAsync, drainSync } from '../../jobs.js';
+import { drainSync, generatorJob } from '../../jobs.js';
 import type { FloatArray } from '../../types.js';
-import type { JobHandle } from '../types.js';
 import type { SinkhornOps, SinkhornRawInfo, SinkhornRawOptions } from '../sinkhorn.js';
 import { MetricCode, pairCost, rowNorms } from './metric.js';
 
@@ -396,15 +395,7 @@ function* onlineGen(
   };
 }
 
-/** Runs a generator as an async job with the native handle shape ({ promise, cancel }). */
-function asJob<R>(gen: Gen<R>, onProgress?: (raw: number[]) => void): JobHandle<R> {
-  const ctl = new AbortController();
-  // Start on the next turn, so the caller can wire its abort listener before the first slice
-  // runs (a slice runs synchronously for up to 8 ms).
-  const promise = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-    drainAsync(gen, { signal: ctl.signal, onProgress }));
-  return { promise, cancel: () => ctl.abort(new AdvectError('ADVECT_ABORTED', 'The Sinkhorn solve was aborted')) };
-}
+const asJob = <R>(gen: Gen<R>, onProgress?: (raw: number[]) => void) => generatorJob(gen, onProgress, 'The Sinkhorn solve');
 
 export const jsSinkhorn: SinkhornOps = {
   dense: (C, n, m, a, b, o, f, g, plan) => drainSync(denseGen(C, n, m, a, b, o, f, g, plan)),
