@@ -28,6 +28,10 @@ export function packageRoot(): string {
 }
 
 export function loadNative(): { backend: Backend | null; error: Error | null } {
+  // libgomp reads its settings when the addon loads it. Busy-waiting OpenMP threads made 2-thread
+  // runs 2-4x slower than 1 thread whenever another process held a core (measured on this
+  // 2-core machine), so advect asks for passive waiting unless the user chose a policy.
+  if (process.env.OMP_WAIT_POLICY === undefined) process.env.OMP_WAIT_POLICY = 'PASSIVE';
   try {
     const require = createRequire(hereUrl);
     const load = require('node-gyp-build') as (dir: string) => unknown;
