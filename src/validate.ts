@@ -2,6 +2,7 @@
  * Input normalisation and checks shared by every public function (DESIGN §4–5).
  * All checks run before any native call, so the addon only ever sees well-formed arrays.
  */
+import { backend } from './backend/index.js';
 import { rangeError, typeError } from './errors.js';
 import { METRIC_CODES, type MetricName } from './backend/types.js';
 import type { DType, FloatArray, Matrix, MatrixLike, VectorLike } from './types.js';
@@ -70,7 +71,15 @@ export function toVector(
   return v;
 }
 
+/** Large typed arrays are scanned natively (a JS loop costs ~2 ns per entry: 30 ms for 16M). */
+const NATIVE_SCAN_MIN = 1 << 15;
+
 export function assertFinite(a: ArrayLike<number>, name: string): void {
+  if (a.length >= NATIVE_SCAN_MIN && (a instanceof Float64Array || a instanceof Float32Array)) {
+    const i = backend().core.firstNonFinite(a);
+    if (i >= 0) throw rangeError('finite values', name, `${a[i]} at index ${i}`);
+    return;
+  }
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     if (!Number.isFinite(v)) throw rangeError('finite values', name, `${v} at index ${i}`);

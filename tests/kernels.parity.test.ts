@@ -113,3 +113,23 @@ describe('NaN is never hidden', () => {
     });
   }
 });
+
+describe('firstNonFinite', () => {
+  for (const T of [Float64Array, Float32Array]) {
+    it(`finds the first NaN or infinity at any position (${T.name})`, () => {
+      for (const n of [0, 1, 7, 100, 70_001]) {
+        const v = T.from(uniform(41, n));
+        expect(nativeBackend.core.firstNonFinite(v)).toBe(-1);
+        expect(jsBackend.core.firstNonFinite(v)).toBe(-1);
+        for (const [pos, bad] of [[n - 1, NaN], [Math.floor(n / 2), Infinity], [0, -Infinity]] as const) {
+          if (n === 0) continue;
+          const w = v.slice();
+          w[pos] = bad;
+          if (pos + 3 < n) w[pos + 3] = NaN;
+          expect(nativeBackend.core.firstNonFinite(w)).toBe(pos);
+          expect(jsBackend.core.firstNonFinite(w)).toBe(pos);
+        }
+      }
+    });
+  }
+});

@@ -40,6 +40,14 @@ Napi::Value Sum(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), s);
 }
 
+// firstNonFinite(x) -> index of the first NaN/±inf, or -1
+Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
+  FloatArg x = float_array(info, 0, "x");
+  std::size_t k = x.f32 ? advect::first_non_finite(x.ptr<float>(), x.length)
+                        : advect::first_non_finite(x.ptr<double>(), x.length);
+  return Napi::Number::New(info.Env(), k == x.length ? -1.0 : double(k));
+}
+
 // dist(x, n, y, m, d, metric, p, out)
 Napi::Value Dist(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -154,6 +162,7 @@ void register_core(Napi::Env env, Napi::Object exports) {
   Napi::Object core = Napi::Object::New(env);
   core.Set("expArray", Napi::Function::New(env, ExpArray, "expArray"));
   core.Set("sum", Napi::Function::New(env, Sum, "sum"));
+  core.Set("firstNonFinite", Napi::Function::New(env, FirstNonFinite, "firstNonFinite"));
   core.Set("dist", Napi::Function::New(env, Dist, "dist"));
   core.Set("lseDense", Napi::Function::New(env, LseDense, "lseDense"));
   core.Set("lseOnline", Napi::Function::New(env, LseOnline, "lseOnline"));

@@ -27,6 +27,8 @@ export interface CoreOps {
   expArray(x: FloatArray, out: FloatArray): void;
   /** Σ x_i in double precision, deterministic. */
   sum(x: FloatArray): number;
+  /** Index of the first NaN or ±inf, or -1. */
+  firstNonFinite(x: FloatArray): number;
   dist(x: FloatArray, n: number, y: FloatArray, m: number, d: number, metric: number, p: number, out: FloatArray): void;
   /** axis 1: out_i = LSE_j; axis 0: out_j = LSE_i; of (alpha_i + beta_j − C_ij)/eps. */
   lseDense(

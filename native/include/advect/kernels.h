@@ -34,6 +34,9 @@ template <class T> void exp_array(const T* x, std::size_t n, T* out);
 // Σ x_i in double, deterministic (fixed chunks reduced in order).
 template <class T> double sum(const T* x, std::size_t n);
 
+// Index of the first NaN or ±inf in x, or n when every entry is finite.
+template <class T> std::size_t first_non_finite(const T* x, std::size_t n);
+
 // POT's ot.dist semantics; sqeuclidean = max(|x|² + |y|² − 2<x,y>, 0), euclidean = its sqrt.
 template <class T>
 void dist(const T* x, std::size_t n, const T* y, std::size_t m, std::size_t d, MetricSpec metric, T* out);

@@ -413,3 +413,19 @@ template <class T> static double sum_range(const T* x, std::size_t lo, std::size
   for (; i < hi; ++i) s += double(x[i]);
   return s;
 }
+
+// Index of the first non-finite entry of x[lo, hi), or hi if all are finite. The vector test
+// v − v is 0 for finite values and NaN for NaN or ±inf; the exact index is found lane by lane
+// only in the block that fails.
+template <class T> static std::size_t first_non_finite_range(const T* x, std::size_t lo, std::size_t hi) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  std::size_t i = lo;
+  for (; i + 4 * W <= hi; i += 4 * W) {
+    V a = vload<V>(x + i), b = vload<V>(x + i + W), c = vload<V>(x + i + 2 * W), d = vload<V>(x + i + 3 * W);
+    V t = ((a - a) + (b - b)) + ((c - c) + (d - d));
+    if (hsum<T>(t * T(0)) != 0) break;  // NaN somewhere in this block
+  }
+  for (; i < hi; ++i) if (!(x[i] - x[i] == 0)) return i;
+  return hi;
+}

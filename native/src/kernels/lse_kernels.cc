@@ -87,6 +87,19 @@ template <class T> double sum(const T* x, std::size_t n) {
   return s;
 }
 
+template <class T> std::size_t first_non_finite(const T* x, std::size_t n) {
+  constexpr std::size_t grain = 1 << 16;
+  std::vector<std::size_t> first(chunk_count(n, grain), n);
+  auto fn = ADVECT_PICK(first_non_finite_range<T>);
+  parallel_for(n, grain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
+    std::size_t k = fn(x, lo, hi);
+    first[c] = k < hi ? k : n;
+  });
+  for (std::size_t k : first)
+    if (k < n) return k;
+  return n;
+}
+
 template <class T>
 void dist(const T* x, std::size_t n, const T* y, std::size_t m, std::size_t d, MetricSpec ms, T* out) {
   if (n == 0 || m == 0) return;
@@ -206,6 +219,7 @@ void softmax_sum_online(const T* x, std::size_t n, const T* y, std::size_t m, st
 #define ADVECT_INSTANTIATE(T)                                                                               \
   template void exp_array<T>(const T*, std::size_t, T*);                                                    \
   template double sum<T>(const T*, std::size_t);                                                            \
+  template std::size_t first_non_finite<T>(const T*, std::size_t);                                         \
   template void dist<T>(const T*, std::size_t, const T*, std::size_t, std::size_t, MetricSpec, T*);         \
   template void lse_dense_rows<T>(const T*, std::size_t, std::size_t, const T*, const T*, double, T*);      \
   template void lse_dense_cols<T>(const T*, std::size_t, std::size_t, const T*, const T*, double, T*);      \

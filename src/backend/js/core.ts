@@ -128,4 +128,9 @@ function sum(x: FloatArray): number {
   return s;
 }
 
-export const jsCore: CoreOps = { expArray, sum, dist, lseDense, lseOnline, softmaxSum };
+function firstNonFinite(x: FloatArray): number {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i;
+  return -1;
+}
+
+export const jsCore: CoreOps = { expArray, sum, firstNonFinite, dist, lseDense, lseOnline, softmaxSum };
