@@ -1,8 +1,6 @@
 /** The js twin of the sdot family (native/addon/sdot_binding.cc): same positional ops. */
-import { AdvectError } from '../../errors.js';
-import { drainAsync, drainSync } from '../../jobs.js';
+import { drainSync, generatorJob } from '../../jobs.js';
 import type { SdotDiagramRaw, SdotLloydRaw, SdotNewtonRaw, SdotOps } from '../sdot.js';
-import type { JobHandle } from '../types.js';
 import { type Density2D, PowerDiagram } from './sdot_geometry.js';
 import { lloydGen, newtonGen } from './sdot_newton.js';
 import { sgdGen } from './sdot_sgd.js';
@@ -13,13 +11,8 @@ function density(image: Float64Array | null, iw: number, ih: number, bounds: Flo
   return { image, iw, ih, x0: b[0], y0: b[1], x1: b[2], y1: b[3] };
 }
 
-/** Runs a generator as an async job with the native handle shape, starting on the next turn. */
-function asJob<R>(gen: Generator<number[], R, void>, onProgress?: (raw: number[]) => void): JobHandle<R> {
-  const ctl = new AbortController();
-  const promise = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-    drainAsync(gen, { signal: ctl.signal, onProgress }));
-  return { promise, cancel: () => ctl.abort(new AdvectError('ADVECT_ABORTED', 'The operation was aborted')) };
-}
+const asJob = <R>(gen: Generator<number[], R, void>, onProgress?: (raw: number[]) => void) =>
+  generatorJob(gen, onProgress, 'The semi-discrete solve');
 
 function diagram(
   sites: Float64Array, n: number, weights: Float64Array, domain: Float64Array, nv: number,
