@@ -2,35 +2,16 @@
  * `advect emd`, `advect w1d`, `advect bures`: the --json contracts (keys, last line), --plan output,
  * agreement with the library calls, and usage errors. Runs the CLI entry in-process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { lastJson, runCli, tempFiles } from './helpers/cli.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { buresWasserstein, dist, emd, gaussianMap, wasserstein1d } from '../src/index.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { uniform } from './helpers/random.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'advect-emd-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const p = (f: string) => join(dir, f);
+const p = tempFiles('advect-emd-cli-');
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  const lo = vi.spyOn(console, 'log').mockImplementation((...s: unknown[]) => { out.push(s.join(' ') + '\n'); });
-  const le = vi.spyOn(console, 'error').mockImplementation((...s: unknown[]) => { err.push(s.join(' ') + '\n'); });
-  try {
-    const code = await main(args);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    so.mockRestore();
-    lo.mockRestore();
-    le.mockRestore();
-  }
-}
-const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop() as string);
+const run = runCli;
 
 describe('advect emd', () => {
   const n = 25, m = 18;

@@ -3,34 +3,16 @@
  * Laguerre convention (mean zero, reproduces the masses), --cells-out, defaults (uniform masses,
  * unit square), image densities on a --domain rectangle, and usage errors. In-process CLI.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { lastJson, runCli, tempFiles } from './helpers/cli.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { powerDiagram } from '../src/index.js';
 import { uniform } from './helpers/random.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'advect-sdot-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const p = (f: string) => join(dir, f);
+const p = tempFiles('advect-sdot-cli-');
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  const lo = vi.spyOn(console, 'log').mockImplementation((...s: unknown[]) => { out.push(s.join(' ') + '\n'); });
-  const le = vi.spyOn(console, 'error').mockImplementation((...s: unknown[]) => { err.push(s.join(' ') + '\n'); });
-  try {
-    const code = await main(args);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    so.mockRestore();
-    lo.mockRestore();
-    le.mockRestore();
-  }
-}
-const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop() as string);
+const run = runCli;
 
 describe('advect sdot', () => {
   const n = 50;

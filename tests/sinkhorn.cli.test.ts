@@ -2,43 +2,24 @@
  * `advect sinkhorn`: the --json contract (exact key set, last line), --plan output, --dtype,
  * point-cloud input, and usage errors. Runs the CLI entry in-process (src/cli/main.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { lastJson, runCli, tempFiles } from './helpers/cli.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { dist, sinkhorn } from '../src/index.js';
 import { uniform } from './helpers/random.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'advect-sinkhorn-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const n = 30, m = 20;
 const x = uniform(1, n * 2), y = uniform(2, m * 2);
 const a = new Float64Array(n).fill(1 / n), b = new Float64Array(m).fill(1 / m);
 const C = dist({ data: x, rows: n, cols: 2 }, { data: y, rows: m, cols: 2 });
-const p = (f: string) => join(dir, f);
+const p = tempFiles('advect-sinkhorn-cli-');
 writeNpy(p('x.npy'), x, [n, 2]);
 writeNpy(p('y.npy'), y, [m, 2]);
 writeNpy(p('a.npy'), a, [n]);
 writeNpy(p('b.npy'), b, [m]);
 writeNpy(p('M.npy'), C.data, [n, m]);
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  const lo = vi.spyOn(console, 'log').mockImplementation((...s: unknown[]) => { out.push(s.join(' ') + '\n'); });
-  const le = vi.spyOn(console, 'error').mockImplementation((...s: unknown[]) => { err.push(s.join(' ') + '\n'); });
-  try {
-    const code = await main(['sinkhorn', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    so.mockRestore();
-    lo.mockRestore();
-    le.mockRestore();
-  }
-}
+const run = (args: string[]) => runCli(['sinkhorn', ...args]);
 
 function lastJson(out: string): Record<string, unknown> {
   const lines = out.trim().split('\n');
