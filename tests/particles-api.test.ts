@@ -10,7 +10,11 @@ import { main } from '../src/cli/main.js';
 import { AdvectError } from '../src/errors.js';
 import { backend } from '../src/backend/index.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
-import { fieldEnergy, simulate, simulateAsync, type SimulateOptions } from '../src/particles/index.js';
+import fc from 'fast-check';
+import {
+  fieldEnergy, fieldVelocity, otCoupling, sampleConditionalFlow, simulate, simulateAsync, type SimulateOptions,
+} from '../src/particles/index.js';
+import { isTypedError, materialise, weirdArg } from './helpers/fuzz.js';
 import { normal } from './helpers/random.js';
 
 const x0 = { data: normal(1, 40), rows: 20, cols: 2 };
@@ -206,5 +210,47 @@ describe('advect flow', () => {
     expect(r2.err).toMatch(/Expected a positive finite number for dt but received -0.1/);
     const bad3 = cfg('bad3.json', { x0: 'x0.npy', field: { type: 'mmd' }, dt: 0.1, steps: 1, stepz: 3 });
     expect((await run(['--config', bad3, '--out', join(dir, 'o.npy')])).code).toBe(2);
+  });
+});
+
+describe('fuzz: particle entry points never crash', () => {
+  it('public functions (1000 calls) throw only typed errors', () => {
+    const fns: Array<(...a: unknown[]) => unknown> = [
+      (a) => simulate(a as never),
+      (a, b) => simulate({ x0: a, field: b, dt: 0.1, steps: 2 } as never),
+      (a, b, c) => simulate({ x0: [[0, 1], [1, 0]], field: { type: 'mmd', target: a, kernel: b }, dt: c, steps: 1 } as never),
+      (a, b) => fieldVelocity(a as never, b as never),
+      (a, b) => fieldEnergy(a as never, b as never),
+      (a, b, c) => otCoupling(a as never, b as never, c as never),
+      (a, b, c) => sampleConditionalFlow(a as never, b as never, c as never),
+      (a, b) => simulate({ x0: [[0, 1]], field: { type: 'attention', Q: a, K: a, V: b }, dt: 0.1, steps: 1 } as never),
+      (a, b) => simulate({ x0: [[0, 1]], field: { type: 'flow-matching', gmm: a, schedule: b }, dt: 0.1, steps: 1 } as never),
+      (a, b) => simulate({ x0: [[0, 1]], field: { type: 'langevin', potential: a, temperature: b }, dt: 0.1, steps: 1 } as never),
+    ];
+    fc.assert(
+      fc.property(fc.nat(fns.length - 1), fc.array(weirdArg, { minLength: 0, maxLength: 3 }), (k, args) => {
+        try {
+          fns[k](...args.map(materialise));
+        } catch (e) {
+          if (!isTypedError(e)) throw e;
+        }
+      }),
+      { numRuns: 1000, seed: 5 },
+    );
+  });
+
+  it('raw backend ops (1500 calls) throw only TypeError/RangeError/AdvectError', () => {
+    const ops = backend().particles as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const names = ['fieldVelocity', 'fieldEnergy', 'simulate', 'philoxNormals'];
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.array(weirdArg, { minLength: 0, maxLength: 16 }), (name, args) => {
+        try {
+          ops[name](...args.map(materialise));
+        } catch (e) {
+          if (!isTypedError(e)) throw e;
+        }
+      }),
+      { numRuns: 1500, seed: 11 },
+    );
   });
 });
