@@ -11,6 +11,54 @@
 //   score β<q_i, k_j> + lw_j, online softmax in blocks of kTileA keys, O((n+m)·d) memory.
 
 static constexpr std::size_t kTileP = 256;
+
+// exp for arguments <= 0 (every exp in this family: kernels exp(−r²/2σ²), and softmax terms
+// exp(s − max)). Same reduction and polynomial as vexp (vec-inl.h) but one exponent-bit scale:
+// results below the smallest normal (x < −708.39 in float64, −87.33 in float32) flush to 0
+// instead of going subnormal, and there is no overflow path. NaN propagates, −inf gives 0.
+static inline vd vexp_neg(vd x) {
+  const vd lo = vsplat<vd>(-708.3964185322641);
+  const vd xc = x < lo ? lo : x;
+  const vd magic = vsplat<vd>(0x1.8p52);
+  const vd kd = xc * 1.4426950408889634 + magic;
+  const vd k = kd - magic;
+  vd r = xc - k * 0.6931471803691238;
+  r = r - k * 1.9082149292705877e-10;
+  vd p = vsplat<vd>(2.4989491355772433e-8);
+  p = p * r + 2.7632264473731366e-7;
+  p = p * r + 2.7557638344026342e-6;
+  p = p * r + 2.4801486607756640e-5;
+  p = p * r + 1.9841269413815111e-4;
+  p = p * r + 1.3888888951133485e-3;
+  p = p * r + 8.3333333335690971e-3;
+  p = p * r + 4.1666666666493154e-2;
+  p = p * r + 1.6666666666666148e-1;
+  p = p * r + 5.0000000000000176e-1;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const vi64 ki = (vi64)kd - (vi64)magic;  // in [−1022, 0]
+  const vd y = p * (vd)((ki + 1023) << 52);
+  return x < lo ? vsplat<vd>(0.0) : y;
+}
+static inline vf vexp_neg(vf x) {
+  const vf lo = vsplat<vf>(-87.33654f);
+  const vf xc = x < lo ? lo : x;
+  const vf magic = vsplat<vf>(0x1.8p23f);
+  const vf kd = xc * 1.44269504f + magic;
+  const vf k = kd - magic;
+  vf r = xc - k * 0.693145752f;
+  r = r - k * 1.42860677e-6f;
+  vf p = vsplat<vf>(1.38294206e-3f);
+  p = p * r + 8.37477152e-3f;
+  p = p * r + 4.16683580e-2f;
+  p = p * r + 1.66664208e-1f;
+  p = p * r + 4.99999915e-1f;
+  p = p * r + 1.00000004f;
+  p = p * r + 1.0f;
+  const vi32 ki = (vi32)kd - (vi32)magic;  // in [−126, 0]
+  const vf y = p * (vf)((ki + 127) << 23);
+  return x < lo ? vsplat<vf>(0.0f) : y;
+}
 static constexpr std::size_t kTileA = 128;
 
 template <class V> static inline V pvsqrt(V v) {
@@ -38,7 +86,7 @@ template <class V, class T> static inline V pvpow(V u, double q) {
 template <class V, class T> static inline V mmd_phi(V r2, const MmdKernel& K, bool values) {
   switch (K.kind) {
     case 0: {
-      const V e = vexp(r2 * T(-0.5 / (K.sigma * K.sigma)));
+      const V e = vexp_neg(r2 * T(-0.5 / (K.sigma * K.sigma)));
       return values ? e : e * T(-1.0 / (K.sigma * K.sigma));
     }
     case 1: {
@@ -48,7 +96,7 @@ template <class V, class T> static inline V mmd_phi(V r2, const MmdKernel& K, bo
     }
     case 2: {
       const V rho = pvsqrt(r2 + T(K.eps));
-      const V e = vexp(rho * T(-1.0 / K.sigma));
+      const V e = vexp_neg(rho * T(-1.0 / K.sigma));
       return values ? e : -e / (rho * T(K.sigma));
     }
     default: {
@@ -190,7 +238,7 @@ static bool post_row(const T* z, const T* CT, std::size_t ldk, std::size_t K, st
       mrun = tm;
     }
     const V mm = vsplat<V>(T(mrun));
-    for (std::size_t j = 0; j < padded; j += W) vstore(buf + j, vexp(vload<V>(buf + j) - mm));
+    for (std::size_t j = 0; j < padded; j += W) vstore(buf + j, vexp_neg(vload<V>(buf + j) - mm));
     for (std::size_t j = 0; j < len; ++j) {
       const double w = buf[j];
       if (w == 0) continue;
@@ -245,7 +293,7 @@ static void bary_row(const T* z, const T* CT, std::size_t ldk, std::size_t K, co
     V vs = vsplat<V>(T(0)), va[D];
     for (int k = 0; k < D; ++k) va[k] = vsplat<V>(T(0));
     for (std::size_t j = 0; j < padded; j += W) {
-      const V e = vexp(vload<V>(buf + j) - mm);
+      const V e = vexp_neg(vload<V>(buf + j) - mm);
       vs += e;
       for (int k = 0; k < D; ++k) va[k] += e * vload<V>(CT + std::size_t(k) * ldk + j0 + j);
     }
@@ -332,7 +380,7 @@ static void attn_rows_blocked(const T* q, std::size_t r, const T* kT, std::size_
         const V mm = vsplat<V>(mrun[a]);
         V vs = vsplat<V>(T(0));
         for (std::size_t jj = 0; jj < padded; jj += W) {
-          const V e = vexp(vload<V>(sc[a] + jj) - mm);
+          const V e = vexp_neg(vload<V>(sc[a] + jj) - mm);
           vs += e;
           vstore(sc[a] + jj, e);
         }
@@ -412,7 +460,7 @@ static void attn_rows_generic(const T* q, std::size_t r, const T* kT, std::size_
         const V mm = vsplat<V>(mrun[a]);
         V vs = vsplat<V>(T(0));
         for (std::size_t j = 0; j < padded; j += W) {
-          const V e = vexp(vload<V>(sc[a] + j) - mm);
+          const V e = vexp_neg(vload<V>(sc[a] + j) - mm);
           vs += e;
           vstore(sc[a] + j, e);
         }
