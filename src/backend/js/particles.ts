@@ -3,7 +3,7 @@
  * recording rule, energies and Philox noise. One generator serves the sync and async forms.
  */
 import { AdvectError } from '../../errors.js';
-import { drainAsync, drainSync } from '../../jobs.js';
+import { drainSync, generatorJob } from '../../jobs.js';
 import type { FloatArray } from '../../types.js';
 import { recordCount, type ParticlesOps } from '../particles.js';
 import type { JobHandle } from '../types.js';
@@ -184,12 +184,8 @@ export const jsParticles: ParticlesOps = {
     drainSync(simulateGen(x0, n, d, w, desc(type, params, arrays), integ, dt, steps, t0, record, seed, traj, times, energy));
   },
   simulateAsync(x0, n, d, w, type, params, arrays, integ, dt, steps, t0, record, seed, traj, times, energy, onProgress): JobHandle<void> {
-    const ctl = new AbortController();
     const gen = simulateGen(x0, n, d, w, desc(type, params, arrays), integ, dt, steps, t0, record, seed, traj, times, energy);
-    // Start on the next turn so the caller wires its abort listener before the first slice runs.
-    const promise = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-      drainAsync(gen, { signal: ctl.signal, onProgress }));
-    return { promise, cancel: () => ctl.abort(new AdvectError('ADVECT_ABORTED', 'The simulation was aborted')) };
+    return generatorJob(gen, onProgress, 'The simulation');
   },
   fieldVelocity(x, n, d, w, type, params, arrays, t, out) {
     const f = desc(type, params, arrays);
