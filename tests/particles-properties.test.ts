@@ -447,3 +447,30 @@ describe('minibatch OT couplings (OT-CFM)', () => {
     }
   });
 });
+
+describe('integrators', () => {
+  it('euler, heun and rk4 converge at orders 1, 2 and 4 (ẋ = −a(x − c), exact exponential)', () => {
+    const a = 1.3, c = 0.4, T = 1;
+    const x0 = [[2], [-1], [0.5]];
+    const exact = x0.map(([v]) => c + (v - c) * Math.exp(-a * T));
+    const err = (integrator: 'euler' | 'heun' | 'rk4', steps: number) => {
+      const r = simulate({ x0, field: { type: 'langevin', potential: { type: 'quadratic', A: [[a]], center: [c] }, temperature: 0 }, integrator, dt: T / steps, steps });
+      return Math.max(...exact.map((e, i) => Math.abs(r.x.data[i] - e)));
+    };
+    for (const [integrator, order] of [['euler', 1], ['heun', 2], ['rk4', 4]] as const) {
+      const ratio = err(integrator, 20) / err(integrator, 40);
+      expect(Math.log2(ratio)).toBeGreaterThan(order - 0.15);
+      expect(Math.log2(ratio)).toBeLessThan(order + 0.3);
+    }
+  });
+
+  it('euler–maruyama noise has variance dt per step: Brownian motion (A = 0) spreads as 2·T·t', () => {
+    const n = JS ? 4000 : 20000;
+    const r = simulate({ x0: { data: new Float64Array(n), rows: n, cols: 1 }, field: { type: 'langevin', potential: { type: 'quadratic', A: [[0]] }, temperature: 0.5 }, dt: 0.01, steps: 50, seed: 77 });
+    let m = 0, v = 0;
+    for (const x of r.x.data) { m += x / n; v += (x * x) / n; }
+    // Var = 2·0.5·0.5 = 0.5; MC sd 0.5·sqrt(2/n) ≤ 0.011.
+    expect(Math.abs(v - m * m - 0.5)).toBeLessThan(0.045);
+    expect(Math.abs(m)).toBeLessThan(0.04);
+  });
+});
