@@ -70,6 +70,27 @@ describe('attention dynamics', () => {
     }
   });
 
+  it('multi-head fields sum the heads; integer token weights equal duplicated tokens', () => {
+    const n = 15;
+    const x = gaussianCloud(n, [0, 0], [[1, 0], [0, 1]], 60);
+    const Q2 = [[0.1, -0.4], [0.3, 0.2]], K2 = [[0.5, 0.5], [-0.2, 0.1]], V2 = [[0.2, 0.1], [-0.3, 0.4]];
+    const both = fieldVelocity(x, { type: 'attention', Q: [Q, Q2], K: [K, K2], V: [V, V2], beta: 0.8 });
+    const h1 = fieldVelocity(x, { type: 'attention', Q, K, V, beta: 0.8 });
+    const h2 = fieldVelocity(x, { type: 'attention', Q: Q2, K: K2, V: V2, beta: 0.8 });
+    for (let e = 0; e < 2 * n; e++) expect(both.data[e]).toBeCloseTo(h1.data[e] + h2.data[e], 12);
+    const w = Array.from({ length: n }, (_, i) => 1 + (i % 3));
+    const dup: number[] = [];
+    for (let i = 0; i < n; i++) for (let c = 0; c < w[i]; c++) dup.push(x.data[2 * i], x.data[2 * i + 1]);
+    const field = { type: 'attention' as const, Q, K, V, beta: 1.2 };
+    const vw = fieldVelocity(x, field, 0, w);
+    const vd = fieldVelocity({ data: Float64Array.from(dup), rows: dup.length / 2, cols: 2 }, field);
+    let o = 0;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < 2; k++) expect(vw.data[2 * i + k]).toBeCloseTo(vd.data[2 * o + k], 12);
+      o += w[i];
+    }
+  });
+
   it('with V = QᵀK the field is ∇U, U(x) = β⁻¹ log Σ_j exp(β<Qx, Kx_j>) (finite differences)', () => {
     const n = 30, d = 3, beta = 0.7;
     const Qr = [[0.5, 0.1, -0.3], [0.2, 0.4, 0.1]], Kr = [[0.3, -0.2, 0.5], [0.1, 0.6, 0.2]];
