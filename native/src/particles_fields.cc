@@ -80,19 +80,28 @@ void attention_velocity(const FieldDesc<T>& f, const T* x, std::size_t n, std::s
     const T* Q = f.arrays[0] + h * r * d;
     const T* K = f.arrays[1] + h * r * d;
     const T* Vm = f.arrays[2] + h * d * d;
+    // Projections with the matrices transposed, so the inner loops are axpys over the output
+    // (contiguous, vectorised) rather than dot-product reductions.
+    std::vector<T> QT(d * r), KT(d * r), VT(d * d);
+    for (std::size_t a = 0; a < r; ++a)
+      for (std::size_t b = 0; b < d; ++b) { QT[b * r + a] = Q[a * d + b]; KT[b * r + a] = K[a * d + b]; }
+    for (std::size_t a = 0; a < d; ++a)
+      for (std::size_t b = 0; b < d; ++b) VT[b * d + a] = Vm[a * d + b];
     parallel_for(n, grain_for((2 * r + d) * d), [&](std::size_t, std::size_t lo, std::size_t hi) {
       for (std::size_t i = lo; i < hi; ++i) {
         const T* xi = x + i * d;
-        for (std::size_t a = 0; a < r; ++a) {
-          T sq = 0, sk = 0;
-          for (std::size_t b = 0; b < d; ++b) { sq += Q[a * d + b] * xi[b]; sk += K[a * d + b] * xi[b]; }
-          q[i * r + a] = sq;
-          kk[i * r + a] = sk;
-        }
-        for (std::size_t a = 0; a < d; ++a) {
-          T sv = 0;
-          for (std::size_t b = 0; b < d; ++b) sv += Vm[a * d + b] * xi[b];
-          v[i * d + a] = sv;
+        T* qi = q.data() + i * r;
+        T* ki = kk.data() + i * r;
+        T* vi = v.data() + i * d;
+        for (std::size_t a = 0; a < r; ++a) { qi[a] = 0; ki[a] = 0; }
+        for (std::size_t a = 0; a < d; ++a) vi[a] = 0;
+        for (std::size_t b = 0; b < d; ++b) {
+          const T xb = xi[b];
+          const T* qb = QT.data() + b * r;
+          const T* kb = KT.data() + b * r;
+          const T* vb = VT.data() + b * d;
+          for (std::size_t a = 0; a < r; ++a) { qi[a] += xb * qb[a]; ki[a] += xb * kb[a]; }
+          for (std::size_t a = 0; a < d; ++a) vi[a] += xb * vb[a];
         }
       }
     });
