@@ -5,7 +5,7 @@
 //   node bench/particles.bench.mjs --json --data DIR   reads DIR/attn_x.npy, attn_Q.npy, attn_K.npy,
 //        attn_V.npy, mmd_x.npy, mmd_y.npy, sd_x.npy, sd_y.npy (written by bench/pot/particles_numpy.py)
 //        and prints one JSON line: per case the best time in seconds (field evaluation only).
-//   --sd-steps N   steps of the Sinkhorn-divergence flow (default 100), --quick: fewer repetitions.
+//   --sd-steps N   steps of the Sinkhorn-divergence flow (default 100; 0 skips it), --quick: fewer repetitions.
 import b from 'benny';
 import { engine, fieldVelocity, simulate, readNpy } from '../dist/esm/index.js';
 
@@ -54,6 +54,7 @@ if (dataDir) {
       };
     }
   }
+  if (sdSteps > 0) {
   const sx = load(`${dataDir}/sd_x.npy`), sy = load(`${dataDir}/sd_y.npy`);
   const field = { type: 'sinkhorn-divergence', target: sy, reg: 0.01, tol: 1e-3, maxIter: 200 };
   const t0 = performance.now();
@@ -62,6 +63,7 @@ if (dataDir) {
   results.cases[`sinkhorn-divergence flow n=m=${sx.rows} d=${sx.cols} ${sdSteps} steps`] = {
     seconds, perStep: seconds / sdSteps, energy: Array.from(res.energy),
   };
+  }
   console.log(JSON.stringify(results));
 } else {
   const n = 512, d = 64;

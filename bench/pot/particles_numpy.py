@@ -4,7 +4,7 @@
 Usage (from the repository root, after `npm run build:ts`; numpy's OpenBLAS settings unset for
 this command only):
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/pot/particles_numpy.py [--quick] [--sd-steps 100]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/pot/particles_numpy.py [--quick] [--sd-steps 100 (0: skip C)]
 
 Cases:
   A  attention field, n = 4096 tokens, d = 64, float32, one head with Q, K, V (d×d):
@@ -119,7 +119,10 @@ def main():
             print(f"| B {key} | {t_np:.3f} | {a['seconds']:.4f} | {t_np / a['seconds']:.1f}x | "
                   f"{a['GpairsPerS']:.2f} G pairs/s; |Δ| {agree:.1e} |")
 
-    key = [k for k in cases if k.startswith('sinkhorn-divergence')][0]
+    keys = [k for k in cases if k.startswith('sinkhorn-divergence')]
+    if not keys:
+        return
+    key = keys[0]
     c = cases[key]
     e = c['energy']
     print(f"| C {key} | - | {c['seconds']:.2f} | - | {c['perStep'] * 1e3:.0f} ms/step; S_eps {e[0]:.3e} -> {e[-1]:.3e} |")
