@@ -71,6 +71,13 @@ describe('simulateAsync', () => {
     await expect(p).rejects.toThrow('stop now');
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(0);
+    // A field with an inner solver (Sinkhorn) aborts too.
+    const ctl2 = new AbortController();
+    const sd: SimulateOptions = {
+      x0: { data: normal(4, 400), rows: 200, cols: 2 },
+      field: { type: 'sinkhorn-divergence', target: { data: normal(5, 400), rows: 200, cols: 2 }, reg: 0.05 }, dt: 0.1, steps: 100000,
+    };
+    await expect(simulateAsync(sd, { signal: ctl2.signal, onProgress: () => ctl2.abort(new Error('stop sd')) })).rejects.toThrow('stop sd');
     const pre = new AbortController();
     pre.abort(new Error('already'));
     await expect(simulateAsync(mmd, { signal: pre.signal })).rejects.toThrow('already');

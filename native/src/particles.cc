@@ -111,6 +111,7 @@ Status simulate(const T* x0, std::size_t n, std::size_t d, const T* weights, con
                 const std::function<void(double, double, double)>& progress) {
   Status st = check_field(field, n, d);
   if (!st.ok()) return st;
+  field.cancel = cancel;
   const bool stoch = is_stochastic(field);
   if (stoch && sim.integrator != Integrator::euler_maruyama)
     return Status::Error(Code::invalid_argument,

@@ -601,7 +601,7 @@ Status sd_solve(const FieldDesc<T>& f, const T* x, std::size_t n, const T* y, st
   MetricSpec ms;
   ms.metric = Metric::sqeuclidean;
   Status st = sinkhorn_online(x, n, y, m, d, ms, a, b, sd_options(f, warm, sq_diameter(x, n, y, m, d)), pf.data(),
-                              pg.data(), &info, nullptr, SinkhornProgress());
+                              pg.data(), &info, f.cancel, SinkhornProgress());
   if (value) *value = info.value;
   return st;
 }

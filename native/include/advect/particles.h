@@ -50,6 +50,8 @@ template <class T> struct FieldDesc {
   mutable std::vector<T> cache[4];
   mutable double cache_value = 0;
   mutable bool cache_valid = false;
+  // Cancel flag of the running simulation, for fields with inner solvers (Sinkhorn).
+  mutable const std::atomic<bool>* cancel = nullptr;
 };
 
 struct SimSpec {
