@@ -10,12 +10,10 @@
 //   is converted back once: m·ln2 + log(s).
 // - Per-tile sums are in T; the running sum across tiles is double. For float32 this bounds the
 //   relative error by about kTile·2^-24 per tile rather than growing with m.
-// - Column LSE keeps per-column (M, S) vectors and rescales once per group of kGroup rows,
-//   so it costs 1 + 1/kGroup exps per element and reads C once.
+// - Column LSE keeps per-column (M, S) vectors and rescales once per group of kColRows rows,
+//   so it costs 1 + 1/kColRows exps per element and reads C once.
 
 static constexpr std::size_t kTile = 512;
-static constexpr std::size_t kColBlock = 256;
-static constexpr std::size_t kGroup = 8;
 
 template <class V> static inline V vsqrt(V v) {
   for (int k = 0; k < int(sizeof(V) / sizeof(v[0])); ++k) v[k] = __builtin_sqrt(v[k]);
@@ -200,10 +198,25 @@ static void lse_dense_rows_range(const T* C, std::size_t m, const T* alpha, cons
 }
 
 // ---- dense LSE over columns: partial (M, S) per column for rows [lo, hi) ------------------
-// Rows are walked in groups of kGroup, each group across all columns in blocks of kColBlock, so
-// C is streamed row by row (sequential, prefetch- and TLB-friendly). Per column the running max
-// M and the sum S of 2^(t − M) (base-2 scores t) are kept in T; the driver merges the partials of the row chunks
-// in chunk order (deterministic). Scores exclude beta (added by the driver).
+// Rows are taken kColRows at a time and C is read once: for each vector of columns the group's
+// scores stay in registers, the group max updates the running max M (one exp per column per
+// group to rescale S), and the group's exps are summed into S. Rows are streamed sequentially
+// (kColRows streams), which keeps C prefetch- and TLB-friendly. M and S (base-2 scores) are in
+// T; the driver merges the partials of the row chunks in chunk order (deterministic).
+// A ragged last group (fewer than kColRows rows) takes the scalar path.
+static constexpr std::size_t kColRows = ADVECT_VBYTES == 64 ? 8 : 4;
+
+template <class T>
+static inline void lse_cols_scalar_update(T v, T& M, T& S) {
+  if (v != v) { S = v; return; }  // NaN sticks in S
+  if (v > M) {
+    S = (M == T(-__builtin_inf()) ? T(0) : S * T(std::exp2(double(M) - double(v)))) + T(1);
+    M = v;
+  } else if (M != T(-__builtin_inf())) {
+    S += T(std::exp2(double(v) - double(M)));
+  }
+}
+
 template <class T>
 static void lse_dense_cols_partial(const T* C, std::size_t m, const T* alpha, double eps, std::size_t lo,
                                    std::size_t hi, T* M, T* S) {
@@ -211,58 +224,43 @@ static void lse_dense_cols_partial(const T* C, std::size_t m, const T* alpha, do
   constexpr std::size_t W = VecOf<T>::lanes;
   const T ninf = -__builtin_inf();
   const T inv2 = T(kLog2e / eps);
-  alignas(64) T G[kColBlock];
+  const V vinv2 = vsplat<V>(inv2), vninf = vsplat<V>(ninf);
+  const std::size_t vm = m / W * W;
   for (std::size_t j = 0; j < m; ++j) { M[j] = ninf; S[j] = 0; }
-  for (std::size_t i0 = lo; i0 < hi; i0 += kGroup) {
-    const std::size_t i1 = std::min(hi, i0 + kGroup);
-    for (std::size_t c0 = 0; c0 < m; c0 += kColBlock) {
-      const std::size_t len = std::min(kColBlock, m - c0);
-      const std::size_t vlen = len / W * W;
-      T* Mb = M + c0;
-      T* Sb = S + c0;
-      // group max per column
-      for (std::size_t j = 0; j < len; ++j) G[j] = ninf;
-      for (std::size_t i = i0; i < i1; ++i) {
-        const T a2 = alpha ? T(alpha[i] * inv2) : T(0);
-        const T* row = C + i * m + c0;
-        std::size_t j = 0;
-        for (; j < vlen; j += W) vstore(G + j, vmax(vsplat<V>(a2) - vload<V>(row + j) * inv2, vload<V>(G + j)));
-        for (; j < len; ++j) { T v = a2 - row[j] * inv2; G[j] = v > G[j] ? v : G[j]; }
-      }
-      // rescale running sums where the max grew
-      std::size_t j = 0;
-      for (; j < vlen; j += W) {
-        V mo = vload<V>(Mb + j), g = vload<V>(G + j);
-        V mn = vmax(g, mo);
+  for (std::size_t i0 = lo; i0 < hi; i0 += kColRows) {
+    const std::size_t r = std::min(kColRows, hi - i0);
+    T a2[kColRows];
+    const T* rows[kColRows];
+    for (std::size_t k = 0; k < r; ++k) {
+      a2[k] = alpha ? T(alpha[i0 + k] * inv2) : T(0);
+      rows[k] = C + (i0 + k) * m;
+    }
+    std::size_t j = 0;
+    if (r == kColRows) {
+      for (; j < vm; j += W) {
+        V x[kColRows];
+        V g = vninf;
+        auto nan = (g != g);
+        for (std::size_t k = 0; k < kColRows; ++k) {
+          x[k] = vsplat<V>(a2[k]) - vload<V>(rows[k] + j) * vinv2;
+          g = vmax(x[k], g);
+          nan |= (x[k] != x[k]);
+        }
+        const V mo = vload<V>(M + j);
+        const V mn = vmax(g, mo);
         V f = vexp2_lse(mo - mn);
-        f = mn == vsplat<V>(ninf) ? vsplat<V>(T(1)) : f;
-        f = mo == vsplat<V>(ninf) ? vsplat<V>(T(0)) : f;
-        vstore(Sb + j, vload<V>(Sb + j) * f);
-        vstore(Mb + j, mn);
-      }
-      for (; j < len; ++j) {
-        T mn = G[j] > Mb[j] ? G[j] : Mb[j];
-        if (mn != ninf) Sb[j] = Mb[j] == ninf ? T(0) : Sb[j] * T(std::exp2(double(Mb[j]) - double(mn)));
-        Mb[j] = mn;
-      }
-      // sums (a NaN entry is ignored by the max but propagates through the exp into S)
-      for (std::size_t i = i0; i < i1; ++i) {
-        const T a2 = alpha ? T(alpha[i] * inv2) : T(0);
-        const T* row = C + i * m + c0;
-        std::size_t k = 0;
-        for (; k < vlen; k += W) {
-          V mn = vload<V>(Mb + k);
-          V e = vexp2_lse((vsplat<V>(a2) - vload<V>(row + k) * inv2) - mn);
-          e = mn == vsplat<V>(ninf) ? vsplat<V>(T(0)) : e;
-          vstore(Sb + k, vload<V>(Sb + k) + e);
-        }
-        for (; k < len; ++k) {
-          const T v = a2 - row[k] * inv2;
-          if (Mb[k] != ninf) Sb[k] += T(std::exp2(double(v) - double(Mb[k])));
-          else if (v != v) Sb[k] = v;
-        }
+        f = mo == vninf ? vsplat<V>(T(0)) : f;
+        V e = vexp2_lse(x[0] - mn);
+        for (std::size_t k = 1; k < kColRows; ++k) e += vexp2_lse(x[k] - mn);
+        e = mn == vninf ? vsplat<V>(T(0)) : e;  // every score so far is -inf
+        V acc = vload<V>(S + j) * f + e;
+        acc = nan ? vsplat<V>(T(__builtin_nan(""))) : acc;
+        vstore(M + j, mn);
+        vstore(S + j, acc);
       }
     }
+    for (; j < m; ++j)
+      for (std::size_t k = 0; k < r; ++k) lse_cols_scalar_update(T(a2[k] - rows[k][j] * inv2), M[j], S[j]);
   }
 }
 
