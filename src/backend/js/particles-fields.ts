@@ -150,9 +150,14 @@ function mmdEnergy(f: FieldDesc, x: FloatArray, n: number, d: number, w: FloatAr
     for (let k = 0; k < d; k++) xx += x[i * d + k] * x[i * d + k];
     E += a[i] * (e + 0.5 * lam * xx);
   }
-  if (m) {
+  if (m && f.cacheValue !== undefined) {
+    E += f.cacheValue; // the target self-term, constant over a simulation
+  } else if (m) {
     const y = f.arrays[0], b = f.arrays[1];
-    for (let j = 0; j < m; j++) { mmdRow(j * d, y, y, m, d, b, K, true, S); E += b[j] * S[0]; }
+    let bb = 0;
+    for (let j = 0; j < m; j++) { mmdRow(j * d, y, y, m, d, b, K, true, S); bb += b[j] * S[0]; }
+    f.cacheValue = bb;
+    E += bb;
   }
   return E;
 }
