@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "advect/particles.h"
@@ -188,7 +189,12 @@ Napi::Value FieldVelocity(const Napi::CallbackInfo& info) {
   FloatArg out = float_array(info, 8, "out");
   expect_same_dtype(env, e.x, out, "out");
   expect_length(env, out, e.n * e.d, "out");
-  advect::Status st = e.x.f32 ? velocity_t<float>(e, t, out) : velocity_t<double>(e, t, out);
+  advect::Status st;
+  try {
+    st = e.x.f32 ? velocity_t<float>(e, t, out) : velocity_t<double>(e, t, out);
+  } catch (const std::bad_alloc&) {
+    st = advect::Status::Error(advect::Code::too_large, "Out of memory while evaluating the field");
+  }
   if (!st.ok()) throw status_error(env, st);
   return env.Undefined();
 }
@@ -205,7 +211,12 @@ Napi::Value FieldEnergy(const Napi::CallbackInfo& info) {
   FieldEval e = field_eval(info);
   const double t = number_arg(info, 7, "t");
   advect::Status st;
-  const double v = e.x.f32 ? energy_t<float>(e, t, st) : energy_t<double>(e, t, st);
+  double v = 0;
+  try {
+    v = e.x.f32 ? energy_t<float>(e, t, st) : energy_t<double>(e, t, st);
+  } catch (const std::bad_alloc&) {
+    st = advect::Status::Error(advect::Code::too_large, "Out of memory while evaluating the field energy");
+  }
   if (!st.ok()) throw status_error(env, st);
   return Napi::Number::New(env, v);
 }
