@@ -265,9 +265,21 @@ describe('rejections', () => {
     expect(() => serializeNpy(new Float64Array(6), [2, 2])).toThrow(
       new RangeError('Expected data of length 4 (shape (2, 2)) for npy data but received Float64Array(6)'),
     );
-    expect(() => serializeNpy(new Float64Array(8), [2, 2, 2])).toThrow(RangeError);
+    expect(() => serializeNpy(new Float64Array(2), new Array(33).fill(1).map((v, k) => (k < 1 ? 2 : v)))).toThrow(RangeError);
     expect(() => serializeNpy(new Float64Array(1), [])).toThrow(RangeError);
     expect(() => serializeNpy(new Float64Array(2), [2.5])).toThrow(RangeError);
     expect(() => readNpy('' as string)).toThrow(TypeError);
+  });
+});
+
+describe('N-D writing (trajectories)', () => {
+  it('writes a 3-D array that numpy reads as (records, n, d); the reader itself stays 1-D/2-D', () => {
+    const data = Float32Array.from({ length: 24 }, (_, k) => k / 8);
+    const bytes = serializeNpy(data, [2, 3, 4]);
+    const header = new TextDecoder().decode(bytes.subarray(10, 10 + (bytes[8] | (bytes[9] << 8))));
+    expect(header).toContain("'shape': (2, 3, 4)");
+    expect((10 + header.length) % 64).toBe(0);
+    expect(Array.from(new Float32Array(bytes.slice(10 + header.length).buffer))).toEqual(Array.from(data));
+    expect(() => parseNpy(bytes)).toThrow(RangeError);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * A small reader and writer for NumPy `.npy` files (format versions 1.0, 2.0 and 3.0).
  *
- * Scope: little-endian float64 (`'<f8'`) and float32 (`'<f4'`) arrays in C order with one or two
- * dimensions. That is all the engine exchanges with Python (POT fixtures, point clouds, plans).
+ * Scope: little-endian float64 (`'<f8'`) and float32 (`'<f4'`) arrays in C order. The reader takes
+ * one or two dimensions: all that the engine's inputs are (POT fixtures, point clouds, plans).
+ * The writer also takes more (a particle trajectory is (records, n, d)).
  *
  * Errors (DESIGN §5):
  * - a file that is not a well-formed `.npy` file (bad magic, unknown version, truncated header,
@@ -305,6 +306,8 @@ export function parseNpy(bytes: Uint8Array, name = 'npy'): NpyArray {
   return { data, shape: [...shape] };
 }
 
+const MAX_WRITE_DIMS = 32; // numpy allows 64; a trajectory needs 3
+
 function checkShape(data: unknown, shape: unknown, name: string): number[] {
   if (!(data instanceof Float64Array || data instanceof Float32Array)) {
     throw typeError('a Float64Array or Float32Array', `${name} data`, data);
@@ -312,12 +315,12 @@ function checkShape(data: unknown, shape: unknown, name: string): number[] {
   if (
     !Array.isArray(shape) ||
     shape.length < 1 ||
-    shape.length > 2 ||
+    shape.length > MAX_WRITE_DIMS ||
     !shape.every((s) => typeof s === 'number' && Number.isSafeInteger(s) && s >= 0)
   ) {
     const got = Array.isArray(shape) ? `shape [${shape.map((s) => describe(s)).join(', ')}]` : describe(shape);
     throw new RangeError(
-      `Expected a shape of 1 or 2 non-negative integers for ${name} but received ${got}`,
+      `Expected a shape of 1 to ${MAX_WRITE_DIMS} non-negative integers for ${name} but received ${got}`,
     );
   }
   const count = (shape as number[]).reduce((p, s) => p * s, 1);

@@ -44,26 +44,6 @@ function resolveArrays(v: unknown, base: string, dtype: DType | undefined, what:
   return v;
 }
 
-/** Writes an N-d little-endian .npy (v1.0); src/io/npy.ts writes 1-D/2-D only. */
-function writeNpyNd(path: string, data: FloatArray, shape: number[]): void {
-  const descr = data instanceof Float64Array ? '<f8' : '<f4';
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const pad = 64 - ((10 + header.length + 1) % 64);
-  header += ' '.repeat(pad % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  for (let k = 0; k < header.length; k++) out[10 + k] = header.charCodeAt(k);
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new AdvectError('ADVECT_IO', 'big-endian hosts are not supported for --trajectory');
-  out.set(bytes, 10 + header.length);
-  try {
-    writeFileSync(path, out);
-  } catch (err) {
-    throw new AdvectError('ADVECT_IO', `Cannot write ${path}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 export const flow: Command = {
   summary: 'particle flows (attention, MMD, Langevin, mean-field, flow matching, diffusion) from a JSON config',
   usage: 'advect flow --config cfg.json --out final.npy [--trajectory traj.npy] [--json]',
@@ -107,7 +87,7 @@ export const flow: Command = {
     const seconds = (performance.now() - t0) / 1000;
     bar.done();
     writeNpy(outPath, res.x.data, [res.x.rows, res.x.cols]);
-    if (trajPath) writeNpyNd(trajPath, res.trajectory.data, [res.trajectory.records, res.trajectory.rows, res.trajectory.cols]);
+    if (trajPath) writeNpy(trajPath, res.trajectory.data, [res.trajectory.records, res.trajectory.rows, res.trajectory.cols]);
     const summary: Record<string, unknown> = {
       steps: res.steps, times: Array.from(res.times), seconds, n: res.x.rows, d: res.x.cols, records: res.trajectory.records,
       field: (cfg.field as { type?: unknown } | undefined)?.type, integrator: opts.integrator ?? 'default', backend: engine.backend,
