@@ -15,12 +15,6 @@
 
 static constexpr std::size_t kTile = 512;
 
-template <class V> static inline V vsqrt(V v) {
-  for (int k = 0; k < int(sizeof(V) / sizeof(v[0])); ++k) v[k] = __builtin_sqrt(v[k]);
-  return v;
-}
-template <class V> static inline V vabs(V v) { return v < 0 ? -v : v; }
-
 static constexpr double kLog2e = 1.4426950408889634;
 static constexpr double kLn2 = 0.6931471805599453;
 

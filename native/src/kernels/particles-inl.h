@@ -12,59 +12,8 @@
 
 static constexpr std::size_t kTileP = 256;
 
-// exp for arguments <= 0 (every exp in this family: kernels exp(−r²/2σ²), and softmax terms
-// exp(s − max)). Same reduction and polynomial as vexp (vec-inl.h) but one exponent-bit scale:
-// results below the smallest normal (x < −708.39 in float64, −87.33 in float32) flush to 0
-// instead of going subnormal, and there is no overflow path. NaN propagates, −inf gives 0.
-static inline vd vexp_neg(vd x) {
-  const vd lo = vsplat<vd>(-708.3964185322641);
-  const vd xc = x < lo ? lo : x;
-  const vd magic = vsplat<vd>(0x1.8p52);
-  const vd kd = xc * 1.4426950408889634 + magic;
-  const vd k = kd - magic;
-  vd r = xc - k * 0.6931471803691238;
-  r = r - k * 1.9082149292705877e-10;
-  vd p = vsplat<vd>(2.4989491355772433e-8);
-  p = p * r + 2.7632264473731366e-7;
-  p = p * r + 2.7557638344026342e-6;
-  p = p * r + 2.4801486607756640e-5;
-  p = p * r + 1.9841269413815111e-4;
-  p = p * r + 1.3888888951133485e-3;
-  p = p * r + 8.3333333335690971e-3;
-  p = p * r + 4.1666666666493154e-2;
-  p = p * r + 1.6666666666666148e-1;
-  p = p * r + 5.0000000000000176e-1;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
-  const vi64 ki = (vi64)kd - (vi64)magic;  // in [−1022, 0]
-  const vd y = p * (vd)((ki + 1023) << 52);
-  return x < lo ? vsplat<vd>(0.0) : y;
-}
-static inline vf vexp_neg(vf x) {
-  const vf lo = vsplat<vf>(-87.33654f);
-  const vf xc = x < lo ? lo : x;
-  const vf magic = vsplat<vf>(0x1.8p23f);
-  const vf kd = xc * 1.44269504f + magic;
-  const vf k = kd - magic;
-  vf r = xc - k * 0.693145752f;
-  r = r - k * 1.42860677e-6f;
-  vf p = vsplat<vf>(1.38294206e-3f);
-  p = p * r + 8.37477152e-3f;
-  p = p * r + 4.16683580e-2f;
-  p = p * r + 1.66664208e-1f;
-  p = p * r + 4.99999915e-1f;
-  p = p * r + 1.00000004f;
-  p = p * r + 1.0f;
-  const vi32 ki = (vi32)kd - (vi32)magic;  // in [−126, 0]
-  const vf y = p * (vf)((ki + 127) << 23);
-  return x < lo ? vsplat<vf>(0.0f) : y;
-}
+// Every exp in this family has an argument <= 0: vexp_neg (vec-inl.h).
 static constexpr std::size_t kTileA = 128;
-
-template <class V> static inline V pvsqrt(V v) {
-  for (int k = 0; k < int(sizeof(V) / sizeof(v[0])); ++k) v[k] = __builtin_sqrt(v[k]);
-  return v;
-}
 
 // u^q for u > 0; fast paths when 2q is an integer (p = 1 energy, Riesz s odd/even), else pow.
 template <class V, class T> static inline V pvpow(V u, double q) {
@@ -73,7 +22,7 @@ template <class V, class T> static inline V pvpow(V u, double q) {
     const int iq = int(std::fabs(tq));
     V r = vsplat<V>(T(1));
     for (int k = 0; k < iq / 2; ++k) r *= u;
-    if (iq & 1) r *= pvsqrt(u);
+    if (iq & 1) r *= vsqrt(u);
     return tq < 0 ? vsplat<V>(T(1)) / r : r;
   }
   for (int k = 0; k < int(sizeof(V) / sizeof(T)); ++k) u[k] = T(std::pow(double(u[k]), q));
@@ -95,7 +44,7 @@ template <class V, class T> static inline V mmd_phi(V r2, const MmdKernel& K, bo
       return pvpow<V, T>(u, K.p / 2 - 1) * T(-K.p);
     }
     case 2: {
-      const V rho = pvsqrt(r2 + T(K.eps));
+      const V rho = vsqrt(r2 + T(K.eps));
       const V e = vexp_neg(rho * T(-1.0 / K.sigma));
       return values ? e : -e / (rho * T(K.sigma));
     }

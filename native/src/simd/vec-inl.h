@@ -35,21 +35,21 @@ template <class T, class V> static inline T hmax(V v) {
   return s;
 }
 
+template <class V> static inline V vsqrt(V v) {
+  for (int k = 0; k < int(sizeof(V) / sizeof(v[0])); ++k) v[k] = __builtin_sqrt(v[k]);  // vsqrtp[sd]
+  return v;
+}
+template <class V> static inline V vabs(V v) { return v < 0 ? -v : v; }
+
 // ---------------------------------------------------------------------------------------------
-// exp, float64. Cody–Waite reduction x = k ln2 + r, |r| <= ln2/2; k by the 1.5*2^52 magic-number
-// rounding (no float->int conversion, so it vectorises on every level); degree-11 polynomial fitted
-// on Chebyshev nodes; 2^k applied as two exponent-bit scales 2^k1 * 2^k2 so the full range works,
-// including gradual underflow to subnormals (x down to -745.13) and overflow to +inf (x > 709.78).
-// Special values: exp(-inf) = 0, exp(+inf) = +inf, NaN propagates.
-// Measured max relative error on a dense grid of [-708, 709] (1e7 points, vs long double expl):
-// 2.05e-16 on the scalar (SSE2) level, 1.56e-16 on avx2/avx512 (FMA), i.e. about 1 ulp.
-// Reproduce: npm run test:native-core (native/tests/test_core.cc prints it); tests/exp.test.ts.
-static inline vd vexp(vd x) {
-  const vd lo = vsplat<vd>(-745.1332191019412), hi = vsplat<vd>(709.782712893384);
-  vd xc = x < lo ? lo : x;  // NaN compares false and passes through
-  xc = xc > hi ? hi : xc;
+// exp. Cody–Waite reduction x = k ln2 + r, |r| <= ln2/2; k by the 1.5*2^52 (float: 1.5*2^23)
+// magic-number rounding (no float->int conversion, so it vectorises on every level); a
+// polynomial fitted on Chebyshev nodes (degree 11 for float64, fit error 4e-18; degree 6 for
+// float32, fit error 1.9e-9). exp_poly returns p ≈ exp(r) and kd, whose low mantissa bits hold k;
+// the callers differ only in how they apply 2^k.
+static inline vd exp_poly(vd xc, vd& kd) {
   const vd magic = vsplat<vd>(0x1.8p52);
-  const vd kd = xc * 1.4426950408889634 + magic;
+  kd = xc * 1.4426950408889634 + magic;
   const vd k = kd - magic;
   vd r = xc - k * 0.6931471803691238;
   r = r - k * 1.9082149292705877e-10;
@@ -64,27 +64,11 @@ static inline vd vexp(vd x) {
   p = p * r + 1.6666666666666148e-1;
   p = p * r + 5.0000000000000176e-1;
   p = p * r + 1.0;
-  p = p * r + 1.0;
-  const vi64 ki = (vi64)kd - (vi64)magic;                         // integer k in [-1075, 1025]
-  const vi64 k1 = (vi64)((vu64)(ki + 2048) >> 1) - 1024;            // floor(k/2), logical shift only
-  const vi64 k2 = ki - k1;
-  const vd s1 = (vd)((k1 + 1023) << 52), s2 = (vd)((k2 + 1023) << 52);
-  vd y = p * s1 * s2;
-  y = x < lo ? vsplat<vd>(0.0) : y;
-  y = x > hi ? vsplat<vd>(__builtin_inf()) : y;
-  return y;
+  return p * r + 1.0;
 }
-
-// exp, float32. Same scheme: magic 1.5*2^23, degree-6 polynomial (fit error 1.9e-9), two-scale 2^k.
-// Range: subnormals down to -103.97, +inf above 88.72.
-// Measured max relative error on a dense grid of [-87, 88] (1e7 points): 1.11e-7 scalar,
-// 8.9e-8 avx2/avx512 (about 1 ulp of float32).
-static inline vf vexp(vf x) {
-  const vf lo = vsplat<vf>(-103.97208f), hi = vsplat<vf>(88.72284f);
-  vf xc = x < lo ? lo : x;
-  xc = xc > hi ? hi : xc;
+static inline vf exp_poly(vf xc, vf& kd) {
   const vf magic = vsplat<vf>(0x1.8p23f);
-  const vf kd = xc * 1.44269504f + magic;
+  kd = xc * 1.44269504f + magic;
   const vf k = kd - magic;
   vf r = xc - k * 0.693145752f;
   r = r - k * 1.42860677e-6f;
@@ -94,15 +78,61 @@ static inline vf vexp(vf x) {
   p = p * r + 1.66664208e-1f;
   p = p * r + 4.99999915e-1f;
   p = p * r + 1.00000004f;
-  p = p * r + 1.0f;
-  const vi32 ki = (vi32)kd - (vi32)magic;
+  return p * r + 1.0f;
+}
+
+// exp over the full range: 2^k is applied as two exponent-bit scales 2^k1 * 2^k2, so gradual
+// underflow to subnormals (x down to -745.13 / -103.97) and overflow to +inf (x > 709.78 / 88.72)
+// are right. exp(-inf) = 0, exp(+inf) = +inf, NaN propagates.
+// Measured max relative error on a dense grid of [-708, 709] (1e7 points, vs long double expl):
+// 2.05e-16 on the scalar (SSE2) level, 1.56e-16 on avx2/avx512 (FMA), i.e. about 1 ulp; float32
+// on [-87, 88]: 1.11e-7 scalar, 8.9e-8 avx2/avx512.
+// Reproduce: npm run test:native-core (native/tests/test_core.cc prints it); tests/exp.test.ts.
+static inline vd vexp(vd x) {
+  const vd lo = vsplat<vd>(-745.1332191019412), hi = vsplat<vd>(709.782712893384);
+  vd xc = x < lo ? lo : x;  // NaN compares false and passes through
+  xc = xc > hi ? hi : xc;
+  vd kd;
+  const vd p = exp_poly(xc, kd);
+  const vi64 ki = (vi64)kd - (vi64)vsplat<vd>(0x1.8p52);  // integer k in [-1075, 1025]
+  const vi64 k1 = (vi64)((vu64)(ki + 2048) >> 1) - 1024;   // floor(k/2), logical shift only
+  const vi64 k2 = ki - k1;
+  vd y = p * (vd)((k1 + 1023) << 52) * (vd)((k2 + 1023) << 52);
+  y = x < lo ? vsplat<vd>(0.0) : y;
+  y = x > hi ? vsplat<vd>(__builtin_inf()) : y;
+  return y;
+}
+static inline vf vexp(vf x) {
+  const vf lo = vsplat<vf>(-103.97208f), hi = vsplat<vf>(88.72284f);
+  vf xc = x < lo ? lo : x;
+  xc = xc > hi ? hi : xc;
+  vf kd;
+  const vf p = exp_poly(xc, kd);
+  const vi32 ki = (vi32)kd - (vi32)vsplat<vf>(0x1.8p23f);
   const vi32 k1 = (vi32)((vu32)(ki + 256) >> 1) - 128;
   const vi32 k2 = ki - k1;
-  const vf s1 = (vf)((k1 + 127) << 23), s2 = (vf)((k2 + 127) << 23);
-  vf y = p * s1 * s2;
+  vf y = p * (vf)((k1 + 127) << 23) * (vf)((k2 + 127) << 23);
   y = x < lo ? vsplat<vf>(0.0f) : y;
   y = x > hi ? vsplat<vf>(__builtin_inff()) : y;
   return y;
+}
+
+// exp for arguments <= 0 (kernel weights exp(−r²/2σ²), softmax terms exp(s − max)): one
+// exponent-bit scale; results below the smallest normal (x < −708.39 / −87.34) flush to 0
+// instead of going subnormal. NaN propagates, −inf gives 0.
+static inline vd vexp_neg(vd x) {
+  const vd lo = vsplat<vd>(-708.3964185322641);
+  vd kd;
+  const vd p = exp_poly(x < lo ? lo : x, kd);
+  const vd y = p * (vd)(((vi64)kd - (vi64)vsplat<vd>(0x1.8p52) + 1023) << 52);
+  return x < lo ? vsplat<vd>(0.0) : y;
+}
+static inline vf vexp_neg(vf x) {
+  const vf lo = vsplat<vf>(-87.33654f);
+  vf kd;
+  const vf p = exp_poly(x < lo ? lo : x, kd);
+  const vf y = p * (vf)(((vi32)kd - (vi32)vsplat<vf>(0x1.8p23f) + 127) << 23);
+  return x < lo ? vsplat<vf>(0.0f) : y;
 }
 
 // 2^t for log-sum-exp sums kept in base 2 (t = score·log2(e), t ≤ 0 after the max shift).
