@@ -144,60 +144,6 @@ static void dist_rows(const T* x, const T* yT, std::size_t ldy, std::size_t m, s
   }
 }
 
-// ---- dense LSE over rows, rows [lo, hi) --------------------------------------------------
-// beta2 = beta·log2(e)/eps (pre-scaled by the driver, may be null); scores t = beta2 − C·inv2.
-template <class T>
-static void lse_dense_rows_range(const T* C, std::size_t m, const T* alpha, const T* beta2, double eps,
-                                 std::size_t lo, std::size_t hi, T* out) {
-  typedef typename VecOf<T>::type V;
-  constexpr std::size_t W = VecOf<T>::lanes;
-  alignas(64) T buf[kTile + W];
-  const T inv2 = T(kLog2e / eps);
-  const V vinv2 = vsplat<V>(inv2);
-  for (std::size_t i = lo; i < hi; ++i) {
-    const T* row = C + i * m;
-    LseAcc acc;
-    for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
-      const std::size_t len = std::min(kTile, m - j0);
-      std::size_t j = 0;
-      V vm = vsplat<V>(T(-__builtin_inf()));
-      if (beta2) {
-        for (; j + W <= len; j += W) {
-          V v = vload<V>(beta2 + j0 + j) - vload<V>(row + j0 + j) * vinv2;
-          vm = vmax(v, vm);
-          vstore(buf + j, v);
-        }
-        for (; j < len; ++j) buf[j] = beta2[j0 + j] - row[j0 + j] * inv2;
-      } else {
-        for (; j + W <= len; j += W) {
-          V v = -(vload<V>(row + j0 + j) * vinv2);
-          vm = vmax(v, vm);
-          vstore(buf + j, v);
-        }
-        for (; j < len; ++j) buf[j] = -(row[j0 + j] * inv2);
-      }
-      const std::size_t padded = (len + W - 1) / W * W;
-      for (std::size_t t = len; t < padded; ++t) buf[t] = -__builtin_inf();
-      T tm = hmax<T>(vm);
-      for (std::size_t t = len / W * W; t < len; ++t) tm = buf[t] > tm ? buf[t] : tm;
-      // The vector max skips NaN; a NaN still reaches the sum through the exp, except when no
-      // term is finite, which tile_max then reports.
-      if (tm == T(-__builtin_inf())) tm = tile_max(buf, padded);
-      lse_merge(buf, padded, tm, acc);
-    }
-    double r = acc.result();
-    if (alpha) r += double(alpha[i]) / eps;
-    out[i] = T(r);
-  }
-}
-
-// ---- dense LSE over columns: partial (M, S) per column for rows [lo, hi) ------------------
-// Rows are taken kColRows at a time and C is read once: for each vector of columns the group's
-// scores stay in registers, the group max updates the running max M (one exp per column per
-// group to rescale S), and the group's exps are summed into S. Rows are streamed sequentially
-// (kColRows streams), which keeps C prefetch- and TLB-friendly. M and S (base-2 scores) are in
-// T; the driver merges the partials of the row chunks in chunk order (deterministic).
-// A ragged last group (fewer than kColRows rows) takes the scalar path.
 static constexpr std::size_t kColRows = ADVECT_VBYTES == 64 ? 8 : 4;
 
 template <class T>
@@ -211,6 +157,73 @@ static inline void lse_cols_scalar_update(T v, T& M, T& S) {
   }
 }
 
+// ---- dense LSE over rows, rows [lo, hi) --------------------------------------------------
+// beta2 = beta·log2(e)/eps (pre-scaled by the driver, may be null); scores t = beta2 − C·inv2.
+// One pass over each row with per-lane running (M, S) vectors: kColRows vectors of scores are
+// held in registers, their max updates M with one rescale exp, then their exps are added to S
+// (1 + 1/kColRows exps per element, no staging buffer). The lanes are merged at the end of the
+// row in lane order; the ragged tail goes through the scalar update.
+template <class T>
+static void lse_dense_rows_range(const T* C, std::size_t m, const T* alpha, const T* beta2, double eps,
+                                 std::size_t lo, std::size_t hi, T* out) {
+  typedef typename VecOf<T>::type V;
+  constexpr std::size_t W = VecOf<T>::lanes;
+  constexpr std::size_t G = kColRows * W;  // elements per register group
+  const T ninf = -__builtin_inf();
+  const T inv2 = T(kLog2e / eps);
+  const V vinv2 = vsplat<V>(inv2), vninf = vsplat<V>(ninf), vzero = vsplat<V>(T(0));
+  const std::size_t mg = m / G * G;
+  for (std::size_t i = lo; i < hi; ++i) {
+    const T* row = C + i * m;
+    V M = vninf, S = vzero;
+    auto nan = (M != M);
+    for (std::size_t j = 0; j < mg; j += G) {
+      V x[kColRows];
+      V g = vninf;
+      for (std::size_t k = 0; k < kColRows; ++k) {
+        const V c = vload<V>(row + j + k * W);
+        x[k] = beta2 ? vload<V>(beta2 + j + k * W) - c * vinv2 : -(c * vinv2);
+        g = vmax(x[k], g);
+        nan |= (x[k] != x[k]);
+      }
+      const V mn = vmax(g, M);
+      V f = vexp2_lse(M - mn);
+      f = M == vninf ? vzero : f;
+      V e = vexp2_lse(x[0] - mn);
+      for (std::size_t k = 1; k < kColRows; ++k) e += vexp2_lse(x[k] - mn);
+      e = mn == vninf ? vzero : e;
+      S = S * f + e;
+      M = mn;
+    }
+    // merge the lanes (fixed order), then the tail
+    T m2 = ninf, s2 = 0;
+    bool any_nan = false;
+    for (std::size_t l = 0; l < W; ++l) {
+      if (nan[l]) any_nan = true;
+      if (M[l] > m2) m2 = M[l];
+    }
+    double sd = 0;
+    if (m2 != ninf)
+      for (std::size_t l = 0; l < W; ++l)
+        if (M[l] != ninf) sd += double(S[l]) * std::exp2(double(M[l]) - double(m2));
+    s2 = T(sd);
+    for (std::size_t j = mg; j < m; ++j) lse_cols_scalar_update(T((beta2 ? beta2[j] : T(0)) - row[j] * inv2), m2, s2);
+    double r;
+    if (any_nan || s2 != s2) r = __builtin_nan("");
+    else if (m2 == ninf) r = ninf;
+    else r = double(m2) * kLn2 + std::log(double(s2));
+    if (alpha) r += double(alpha[i]) / eps;
+    out[i] = T(r);
+  }
+}
+
+// ---- dense LSE over columns: partial (M, S) per column for rows [lo, hi) ------------------
+// Rows are taken kColRows at a time and C is read once: for each vector of columns the group's
+// scores stay in registers, the group max updates the running max M (one exp per column per
+// group to rescale S), and the group's exps are summed into S. Rows are streamed sequentially
+// (kColRows streams), which keeps C prefetch- and TLB-friendly. M and S (base-2 scores) are in
+// T; the driver merges the partials of the row chunks in chunk order (deterministic).
+// A ragged last group (fewer than kColRows rows) takes the scalar path.
 template <class T>
 static void lse_dense_cols_partial(const T* C, std::size_t m, const T* alpha, double eps, std::size_t lo,
                                    std::size_t hi, T* M, T* S) {
