@@ -14,16 +14,7 @@
 
 using namespace advect;
 
-static int failures = 0;
-#define CHECK(cond, ...)                     \
-  do {                                       \
-    if (!(cond)) {                           \
-      std::printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      std::printf(__VA_ARGS__);              \
-      std::printf("\n");                     \
-      ++failures;                            \
-    }                                        \
-  } while (0)
+#include "check.h"
 
 template <class T> double max_rel_exp_error(double lo, double hi, std::size_t n) {
   std::vector<T> x(n), y(n);

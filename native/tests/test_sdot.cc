@@ -15,16 +15,7 @@
 
 using namespace advect;
 
-static int failures = 0;
-#define CHECK(cond, ...)                                 \
-  do {                                                   \
-    if (!(cond)) {                                       \
-      std::printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-      std::printf(__VA_ARGS__);                          \
-      std::printf("\n");                                 \
-      ++failures;                                        \
-    }                                                    \
-  } while (0)
+#include "check.h"
 
 static const double kSquare[8] = {0, 0, 1, 0, 1, 1, 0, 1};
 
