@@ -16,6 +16,11 @@ export interface AsyncOptions<P> {
 
 /** Re-raise native errors carrying an ADVECT_* code as AdvectError, stacked at the caller. */
 export function fromNative(err: unknown): unknown {
+  // A std::bad_alloc in a synchronous native call reaches JS as a plain Error (node-addon-api's
+  // catch-all): it is the size guard's failure mode, so it gets the same code.
+  if (err instanceof Error && !(err instanceof AdvectError) && /std::bad_alloc/.test(err.message)) {
+    return new AdvectError('ADVECT_TOO_LARGE', 'Out of memory in a native kernel; use a smaller problem or the online mode', { cause: err });
+  }
   if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string') {
     const code = (err as unknown as { code: string }).code;
     if (code.startsWith('ADVECT_') && !(err instanceof AdvectError)) {

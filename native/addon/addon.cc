@@ -1,6 +1,8 @@
 // Addon entry: engine introspection plus each family's registration (registry.h).
 #include <napi.h>
 
+#include <cmath>
+
 #include "advect/parallel.h"
 #include "advect/simd_level.h"
 #include "args.h"
@@ -34,7 +36,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   double n = number_arg(info, 0, "threads");
-  if (n != static_cast<int>(n) || n < 0 || n > 1024) throw_range(info.Env(), "an integer from 0 to 1024", "threads", info[0]);
+  if (!(n >= 0 && n <= 1024) || n != std::floor(n)) throw_range(info.Env(), "an integer from 0 to 1024", "threads", info[0]);
   advect::set_max_threads(static_cast<int>(n));
   return Napi::Number::New(info.Env(), advect::max_threads());
 }

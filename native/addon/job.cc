@@ -72,6 +72,10 @@ class JobWorker : public Napi::AsyncProgressQueueWorker<ProgressMsg> {
         deferred_.Resolve(spec_->result(env));
       } catch (const Napi::Error& e) {
         deferred_.Reject(e.Value());
+      } catch (const std::bad_alloc&) {
+        deferred_.Reject(status_error(env, advect::Status::Error(advect::Code::too_large, "Out of memory while building the result")).Value());
+      } catch (const std::exception& e) {
+        deferred_.Reject(status_error(env, advect::Status::Error(advect::Code::numeric, e.what())).Value());
       }
     }
     pins_.clear();

@@ -2,6 +2,7 @@
 // a long-double reference, and bitwise determinism across thread counts. Run by ctest.
 //   advect_core_tests exp|lse|determinism|levels
 #include <cmath>
+#include <new>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -105,6 +106,24 @@ static void test_determinism() {
   set_max_threads(0);
 }
 
+static void test_exceptions() {
+  // A throwing chunk must not terminate the process: the exception reaches the caller, for any
+  // thread count, and later chunks are skipped.
+  for (int threads : {1, 2}) {
+    set_max_threads(threads);
+    bool caught = false;
+    try {
+      parallel_for(1000, 10, [](std::size_t c, std::size_t, std::size_t) {
+        if (c == 37) throw std::bad_alloc();
+      });
+    } catch (const std::bad_alloc&) {
+      caught = true;
+    }
+    CHECK(caught, "exception from a chunk not rethrown (%d threads)", threads);
+  }
+  set_max_threads(0);
+}
+
 static void test_levels() {
   // Every compiled level agrees with the scalar level on the dense LSE (to rounding).
   std::mt19937_64 rng(5);
@@ -129,6 +148,7 @@ int main(int argc, char** argv) {
   if (which == "lse" || which == "all") test_lse();
   if (which == "determinism" || which == "all") test_determinism();
   if (which == "levels" || which == "all") test_levels();
+  if (which == "exceptions" || which == "all") test_exceptions();
   std::printf("%s: %d failure(s)\n", which.c_str(), failures);
   return failures == 0 ? 0 : 1;
 }

@@ -148,7 +148,8 @@ static constexpr std::size_t kColRows = ADVECT_VBYTES == 64 ? 8 : 4;
 
 template <class T>
 static inline void lse_cols_scalar_update(T v, T& M, T& S) {
-  if (v != v) { S = v; return; }  // NaN sticks in S
+  if (S != S) return;             // a NaN seen earlier sticks
+  if (v != v) { S = v; return; }
   if (v > M) {
     S = (M == T(-__builtin_inf()) ? T(0) : S * T(std::exp2(double(M) - double(v)))) + T(1);
     M = v;
