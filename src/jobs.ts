@@ -8,6 +8,7 @@
  */
 import { AdvectError, abortError } from './errors.js';
 import type { JobHandle } from './backend/types.js';
+import type { FloatArray } from './types.js';
 
 export interface AsyncOptions<P> {
   signal?: AbortSignal;
@@ -38,6 +39,15 @@ export function callNative<R>(fn: () => R): R {
   }
 }
 
+/**
+ * Inputs of an async native job are handed over as copies: the worker reads them after the call
+ * returns, and the caller could meanwhile write to or transfer (detach) its buffers, which would
+ * be a use-after-free in native code. The copy costs one pass over the input.
+ */
+export function jobCopy<T extends FloatArray | null>(a: T): T {
+  return (a ? a.slice() : a) as T;
+}
+
 export async function runNativeJob<R, P>(
   start: (onProgress: ((raw: number[]) => void) | undefined) => JobHandle<R>,
   opts: AsyncOptions<P>,
@@ -45,7 +55,7 @@ export async function runNativeJob<R, P>(
 ): Promise<R> {
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
-  const handle = start(onProgress ? (raw) => onProgress(mapProgress(raw)) : undefined);
+  const handle = callNative(() => start(onProgress ? (raw) => onProgress(mapProgress(raw)) : undefined));
   if (!signal) return handle.promise.catch((e) => Promise.reject(fromNative(e)));
   const onAbort = () => handle.cancel();
   signal.addEventListener('abort', onAbort, { once: true });

@@ -17,7 +17,7 @@ import { backend } from '../backend/index.js';
 import type { EmdRaw } from '../backend/emd.js';
 import { guardAllocation } from '../engine.js';
 import { rangeError, typeError } from '../errors.js';
-import { callNative, runNativeJob, type AsyncOptions } from '../jobs.js';
+import { callNative, jobCopy, runNativeJob, type AsyncOptions } from '../jobs.js';
 import type { DType, FloatArray, Matrix, MatrixLike, VectorLike } from '../types.js';
 import { allocLike } from '../types.js';
 import {
@@ -185,7 +185,7 @@ export async function emdAsync(
   const o = options(opts) as EmdOptions & AsyncOptions<EmdProgress>;
   const { M, p } = prepareDense(a, b, C, o);
   const raw = await runNativeJob(
-    (onP) => callNative(() => backend().emd.emdAsync(p.a, p.b, M.data, p.n, p.m, p.maxIter, p.blockSize, onP)),
+    (onP) => backend().emd.emdAsync(jobCopy(p.a), jobCopy(p.b), jobCopy(M.data), p.n, p.m, p.maxIter, p.blockSize, onP),
     { signal: o.signal, onProgress: o.onProgress },
     (r) => ({ iterations: r[0], maxIter: r[1] }),
   );
@@ -237,7 +237,7 @@ export async function emdPointsAsync(
   const o = options(opts) as EmdPointsOptions & AsyncOptions<EmdProgress>;
   const { X, Y, code, p } = preparePoints(x, y, o);
   const raw = await runNativeJob(
-    (onP) => callNative(() => backend().emd.emdPointsAsync(p.a, p.b, X.data, Y.data, X.rows, Y.rows, X.cols, code, p.maxIter, p.blockSize, onP)),
+    (onP) => backend().emd.emdPointsAsync(jobCopy(p.a), jobCopy(p.b), jobCopy(X.data), jobCopy(Y.data), X.rows, Y.rows, X.cols, code, p.maxIter, p.blockSize, onP),
     { signal: o.signal, onProgress: o.onProgress },
     (r) => ({ iterations: r[0], maxIter: r[1] }),
   );

@@ -24,7 +24,7 @@ import {
 } from '../backend/sinkhorn.js';
 import { engine, guardAllocation } from '../engine.js';
 import { rangeError, typeError } from '../errors.js';
-import { callNative, runNativeJob, type AsyncOptions } from '../jobs.js';
+import { callNative, jobCopy, runNativeJob, type AsyncOptions } from '../jobs.js';
 import { allocLike, type DType, type FloatArray, type Matrix, type MatrixLike, type VectorLike } from '../types.js';
 import {
   assertWeights, castTo, commonDtype, metricOption, nonNegativeInteger, oneOf, options, positiveInteger,
@@ -286,7 +286,7 @@ export async function sinkhornAsync(
   const o = options(opts);
   const c = denseCall(a, b, C, reg, o);
   const info = await runNativeJob(
-    (onp) => backend().sinkhorn.denseAsync(c.C, c.n, c.m, c.p.a, c.p.b, c.p.raw, c.f, c.g, c.plan, onp),
+    (onp) => backend().sinkhorn.denseAsync(jobCopy(c.C), c.n, c.m, jobCopy(c.p.a), jobCopy(c.p.b), c.p.raw, c.f, c.g, c.plan, onp),
     { signal: o.signal as AbortSignal | undefined, onProgress: o.onProgress as ((p: SinkhornProgress) => void) | undefined },
     mapProgress,
   );
@@ -382,11 +382,11 @@ export async function sinkhornPointsAsync(
   const jobOpts = { signal: o.signal as AbortSignal | undefined, onProgress: o.onProgress as ((p: SinkhornProgress) => void) | undefined };
   if (c.dense) {
     const d = c.dense;
-    const info = await runNativeJob((onp) => backend().sinkhorn.denseAsync(d.C, d.n, d.m, d.p.a, d.p.b, d.p.raw, d.f, d.g, d.plan, onp), jobOpts, mapProgress);
+    const info = await runNativeJob((onp) => backend().sinkhorn.denseAsync(d.C, d.n, d.m, jobCopy(d.p.a), jobCopy(d.p.b), d.p.raw, d.f, d.g, d.plan, onp), jobOpts, mapProgress);
     return finish(info, d.f, d.g, d.plan, d.n, d.m);
   }
   const info = await runNativeJob(
-    (onp) => backend().sinkhorn.onlineAsync(c.X.data, c.X.rows, c.Y.data, c.Y.rows, c.X.cols, c.metric.code, c.metric.p, c.p.a, c.p.b, c.p.raw, c.f, c.g, onp),
+    (onp) => backend().sinkhorn.onlineAsync(jobCopy(c.X.data), c.X.rows, jobCopy(c.Y.data), c.Y.rows, c.X.cols, c.metric.code, c.metric.p, jobCopy(c.p.a), jobCopy(c.p.b), c.p.raw, c.f, c.g, onp),
     jobOpts, mapProgress,
   );
   return finish(info, c.f, c.g, null, c.X.rows, c.Y.rows);

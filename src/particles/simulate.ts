@@ -6,7 +6,7 @@ import { backend } from '../backend/index.js';
 import { INTEGRATOR_CODES, recordCount, type IntegratorName } from '../backend/particles.js';
 import { guardAllocation } from '../engine.js';
 import { rangeError, typeError } from '../errors.js';
-import { callNative, runNativeJob, type AsyncOptions } from '../jobs.js';
+import { callNative, jobCopy, runNativeJob, type AsyncOptions } from '../jobs.js';
 import type { DType, FloatArray, Matrix, MatrixLike, VectorLike } from '../types.js';
 import {
   assertWeights, castTo, dtypeOfArray, finiteNumber, nonNegativeInteger, oneOf, options, positiveNumber, toMatrix, toVector,
@@ -147,7 +147,7 @@ export async function simulateAsync(opts: SimulateOptions, asyncOpts: AsyncOptio
   const p = prepare(opts);
   await runNativeJob(
     (onProgress) =>
-      backend().particles.simulateAsync(p.X.data, p.X.rows, p.X.cols, p.w, p.field.type, p.field.params, p.field.arrays,
+      backend().particles.simulateAsync(jobCopy(p.X.data), p.X.rows, p.X.cols, jobCopy(p.w), p.field.type, p.field.params, p.field.arrays.map(jobCopy),
         p.integrator, p.dt, p.steps, p.t0, p.record, p.seed, p.traj, p.times, p.energy, onProgress),
     asyncOpts,
     (raw) => ({ step: raw[0], steps: raw[1], t: raw[2] }),
