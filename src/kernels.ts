@@ -9,7 +9,7 @@ import { guardAllocation } from './engine.js';
 import { rangeError } from './errors.js';
 import { allocLike, type FloatArray, type Matrix, type MatrixLike } from './types.js';
 import {
-  castTo, commonDtype, metricOption, oneOf, options, positiveNumber, sameCols, toMatrix, toVector,
+  castTo, commonDtype, finiteNumber, metricOption, oneOf, options, positiveNumber, sameCols, toMatrix, toVector,
 } from './validate.js';
 import { callNative } from './jobs.js';
 
@@ -135,7 +135,8 @@ export function softmaxWeightedSum(
   if (Vm.rows !== Y.rows) throw rangeError(`${Y.rows} rows (one per y point)`, 'V', `${Vm.rows} rows`);
   const score = oneOf(o.score ?? 'cost', 'score', ['cost', 'dot'] as const);
   const eps = o.eps === undefined ? 1 : positiveNumber(o.eps, 'eps');
-  const scale = o.scale === undefined ? 1 : (positiveNumber(Math.abs(o.scale as number) || NaN, 'scale'), o.scale as number);
+  const scale = o.scale === undefined ? 1 : finiteNumber(o.scale, 'scale');
+  if (scale === 0) throw rangeError('a non-zero finite number', 'scale', scale);
   const metric = metricOption(o.metric, o.p);
   let beta = o.logWeights === undefined ? null : toVector(o.logWeights, 'logWeights', { length: Y.rows, allowNonFinite: true });
   if (beta) for (let i = 0; i < beta.length; i++) if (Number.isNaN(beta[i]) || beta[i] === Infinity) throw rangeError('values that are finite or -inf', 'logWeights', `${beta[i]} at index ${i}`);

@@ -102,6 +102,11 @@ export function dtypeOfArray(a: FloatArray): DType {
   return a instanceof Float32Array ? 'float32' : 'float64';
 }
 
+/** The one message for mixed dtypes (DESIGN §4): names both arrays and both dtypes. */
+export function dtypeMismatch(expected: DType, firstName: string, name: string, received: DType): TypeError {
+  return new TypeError(`Expected ${expected} (the dtype of ${firstName}) for ${name} but received ${received}`);
+}
+
 /** Mixing dtypes in one call is a TypeError naming both (DESIGN §4). */
 export function commonDtype(entries: Array<[string, FloatArray | null | undefined]>): DType {
   let first: [string, DType] | null = null;
@@ -110,9 +115,7 @@ export function commonDtype(entries: Array<[string, FloatArray | null | undefine
     const dt = dtypeOfArray(arr);
     if (!first) first = [name, dt];
     else if (first[1] !== dt) {
-      throw new TypeError(
-        `Expected ${name} to have the same dtype as ${first[0]} (${first[1]}) but received ${dt}; convert one of them`,
-      );
+      throw dtypeMismatch(first[1], first[0], name, dt);
     }
   }
   return first ? first[1] : 'float64';

@@ -11,7 +11,7 @@ describe('error messages', () => {
     expect(() => dist({ data: new Float64Array(3), rows: 2, cols: 2 })).toThrow(new RangeError('Expected data of length rows*cols = 4 for x but received Float64Array(3)'));
     expect(() => dist({ data: new Float64Array([NaN, 0]), rows: 1, cols: 2 })).toThrow(new RangeError('Expected finite values for x but received "NaN at index 0"'));
     expect(() => dist(X, { data: new Float64Array(3), rows: 1, cols: 3 })).toThrow(new RangeError('Expected 2 columns (as x) for y but received "3 columns"'));
-    expect(() => dist(X, { data: new Float32Array(4), rows: 2, cols: 2 })).toThrow(new TypeError('Expected y to have the same dtype as x (float64) but received float32; convert one of them'));
+    expect(() => dist(X, { data: new Float32Array(4), rows: 2, cols: 2 })).toThrow(new TypeError('Expected float64 (the dtype of x) for y but received float32'));
     expect(() => dist(X, X, { metric: 'hamming' as never })).toThrow(new RangeError('Expected one of sqeuclidean, euclidean, cityblock, minkowski, cosine for metric but received "hamming"'));
     expect(() => dist(X, X, { metric: 'minkowski', p: 0.5 })).toThrow(new RangeError('Expected p >= 1 for p but received 0.5'));
     expect(() => dist(X, X, 'fast' as never)).toThrow(new TypeError('Expected an options object for options but received "fast"'));
@@ -26,13 +26,15 @@ describe('error messages', () => {
     expect(() => logSumExp(X, { alpha: [1] })).toThrow(new RangeError('Expected length 2 for alpha but received Float64Array(1)'));
     expect(() => logSumExp(X, { beta: [0, NaN] })).toThrow(new RangeError('Expected values that are finite or -inf for beta but received "NaN at index 1"'));
     expect(() => logSumExp({ data: new Float64Array([NaN, 1, 2, 3]), rows: 2, cols: 2 })).toThrow(new RangeError('Expected a cost matrix without NaN for C but received "NaN at index 0"'));
-    expect(() => logSumExp(X, { out: new Float32Array(2) })).toThrow(new TypeError('Expected out to have the same dtype as C (float64) but received float32; convert one of them'));
+    expect(() => logSumExp(X, { out: new Float32Array(2) })).toThrow(new TypeError('Expected float64 (the dtype of C) for out but received float32'));
   });
 
   it('logSumExpPoints and softmaxWeightedSum', () => {
     expect(() => logSumExpPoints(X, null as never)).toThrow(new TypeError('Expected a matrix {data, rows, cols} or number[][] for y but received null'));
     expect(() => softmaxWeightedSum(X, X, [[1]])).toThrow(new RangeError('Expected 2 rows (one per y point) for V but received "1 rows"'));
     expect(() => softmaxWeightedSum(X, X, X, { score: 'l2' as never })).toThrow(new RangeError('Expected one of cost, dot for score but received "l2"'));
+    expect(() => softmaxWeightedSum(X, X, X, { scale: '2' as never })).toThrow(new TypeError('Expected a finite number for scale but received "2"'));
+    expect(() => softmaxWeightedSum(X, X, X, { scale: 0 })).toThrow(new RangeError('Expected a non-zero finite number for scale but received 0'));
     expect(() => softmaxWeightedSum(X, X, X, { logWeights: [0, Infinity] })).toThrow(new RangeError('Expected values that are finite or -inf for logWeights but received "Infinity at index 1"'));
   });
 

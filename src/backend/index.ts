@@ -12,6 +12,8 @@ function select(): { active: Backend; loadError: Error | null; requested: string
     return { active: jsBackend, loadError: new Error('ADVECT_BACKEND=js forces the pure-TypeScript backend'), requested };
   }
   const { backend, error } = loadNative();
+  // Asked for explicitly, the native backend is not silently replaced.
+  if (!backend && requested === 'native') throw error;
   return { active: backend ?? jsBackend, loadError: error, requested };
 }
 

@@ -6,7 +6,7 @@ import { FIELD_CODES } from '../backend/particles.js';
 import { rangeError, typeError } from '../errors.js';
 import type { DType, FloatArray, Matrix, MatrixLike, VectorLike } from '../types.js';
 import {
-  assertWeights, castTo, dtypeOfArray, finiteNumber, oneOf, positiveNumber, toMatrix, toVector,
+  assertWeights, castTo, dtypeMismatch, dtypeOfArray, finiteNumber, oneOf, positiveNumber, toMatrix, toVector,
 } from '../validate.js';
 
 export type FieldType = keyof typeof FIELD_CODES;
@@ -143,7 +143,7 @@ export interface CompiledField {
 function mat(v: unknown, name: string, dtype: DType): Matrix {
   const m = toMatrix(v, name);
   if (!Array.isArray(v) && dtypeOfArray(m.data) !== dtype) {
-    throw new TypeError(`Expected ${name} to have the same dtype as x0 (${dtype}) but received ${dtypeOfArray(m.data)}; convert one of them`);
+    throw dtypeMismatch(dtype, 'x0', name, dtypeOfArray(m.data));
   }
   return { data: castTo(m.data, dtype), rows: m.rows, cols: m.cols };
 }
@@ -151,7 +151,7 @@ function mat(v: unknown, name: string, dtype: DType): Matrix {
 function vec(v: unknown, name: string, dtype: DType, length?: number): FloatArray {
   const a = toVector(v, name, { length });
   if (!Array.isArray(v) && dtypeOfArray(a) !== dtype) {
-    throw new TypeError(`Expected ${name} to have the same dtype as x0 (${dtype}) but received ${dtypeOfArray(a)}; convert one of them`);
+    throw dtypeMismatch(dtype, 'x0', name, dtypeOfArray(a));
   }
   return castTo(a, dtype);
 }

@@ -10,7 +10,7 @@ import { dist } from '../kernels.js';
 import { rangeError } from '../errors.js';
 import type { FloatArray, Matrix, MatrixLike } from '../types.js';
 import { mulberry32, gaussian } from '../util/random.js';
-import { dtypeOfArray, nonNegativeInteger, oneOf, options, positiveNumber, sameCols, toMatrix } from '../validate.js';
+import { dtypeMismatch, dtypeOfArray, nonNegativeInteger, oneOf, options, positiveNumber, sameCols, toMatrix } from '../validate.js';
 
 export interface OtCouplingOptions {
   /** 'emd' (exact, default), 'sinkhorn' (entropic, reg), or 'independent' (uniform plan). */
@@ -71,7 +71,7 @@ export function otCoupling(x0: MatrixLike, x1: MatrixLike, opts?: OtCouplingOpti
   sameCols(X, Y, 'x0', 'x1');
   if (X.rows === 0 || Y.rows === 0) throw rangeError('non-empty batches', 'x0/x1', `${X.rows} and ${Y.rows} rows`);
   if (dtypeOfArray(X.data) !== dtypeOfArray(Y.data)) {
-    throw new TypeError(`Expected x1 to have the same dtype as x0 (${dtypeOfArray(X.data)}) but received ${dtypeOfArray(Y.data)}; convert one of them`);
+    throw dtypeMismatch(dtypeOfArray(X.data), 'x0', 'x1', dtypeOfArray(Y.data));
   }
   const method = oneOf(o.method ?? 'emd', 'method', ['emd', 'sinkhorn', 'independent'] as const);
   const reg = o.reg === undefined ? 0.05 : positiveNumber(o.reg, 'reg');

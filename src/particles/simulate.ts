@@ -9,7 +9,7 @@ import { rangeError, typeError } from '../errors.js';
 import { callNative, jobCopy, runNativeJob, type AsyncOptions } from '../jobs.js';
 import type { DType, FloatArray, Matrix, MatrixLike, VectorLike } from '../types.js';
 import {
-  assertWeights, castTo, dtypeOfArray, finiteNumber, nonNegativeInteger, oneOf, options, positiveNumber, toMatrix, toVector,
+  assertWeights, castTo, dtypeMismatch, dtypeOfArray, finiteNumber, nonNegativeInteger, oneOf, options, positiveNumber, toMatrix, toVector,
 } from '../validate.js';
 import { compileField, type CompiledField, type FieldOptions } from './fields.js';
 
@@ -105,7 +105,7 @@ function prepare(opts: SimulateOptions): Prepared {
   if (o.weights !== undefined) {
     w = toVector(o.weights, 'weights', { length: X.rows });
     if (!Array.isArray(o.weights) && dtypeOfArray(w) !== dtype) {
-      throw new TypeError(`Expected weights to have the same dtype as x0 (${dtype}) but received ${dtypeOfArray(w)}; convert one of them`);
+      throw dtypeMismatch(dtype, 'x0', 'weights', dtypeOfArray(w));
     }
     assertWeights(w, 'weights');
     w = castTo(w, dtype);
