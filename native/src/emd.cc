@@ -43,11 +43,6 @@ namespace {
 
 using namespace emd_family;
 
-#define ADVECT_PICK(fn)                                                         \
-  (active_level() == SimdLevel::avx512 ? &avx512::fn                            \
-   : active_level() == SimdLevel::avx2 ? &avx2::fn                              \
-                                       : &scalar::fn)
-
 typedef double (*SegMinD)(const double*, const double*, std::size_t);
 typedef double (*SegMinF)(const float*, const double*, std::size_t);
 typedef double (*PointsSegMin)(const double*, const double*, std::size_t, std::size_t, std::size_t, std::size_t, int,

@@ -30,11 +30,6 @@ namespace {
 
 using namespace particles_family;
 
-#define ADVECT_PICK(fn)                                                         \
-  (active_level() == SimdLevel::avx512 ? &avx512::fn                            \
-   : active_level() == SimdLevel::avx2 ? &avx2::fn                              \
-                                       : &scalar::fn)
-
 constexpr std::size_t kPad = 16;
 inline std::size_t padded(std::size_t m) { return (m + kPad - 1) / kPad * kPad; }
 constexpr std::size_t kGrain = 16;

@@ -38,11 +38,6 @@ namespace {
 
 using namespace sinkhorn_family;
 
-#define ADVECT_PICK(fn)                                                         \
-  (active_level() == SimdLevel::avx512 ? &avx512::fn                            \
-   : active_level() == SimdLevel::avx2 ? &avx2::fn                              \
-                                       : &scalar::fn)
-
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // The dense kernel K (n·m values, streamed every iteration): uninitialised (no memset; every

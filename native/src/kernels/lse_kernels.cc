@@ -22,12 +22,6 @@ namespace {
 
 using namespace lse_family;
 
-// Pick the active level's copy of a function template instance.
-#define ADVECT_PICK(fn)                                                         \
-  (active_level() == SimdLevel::avx512 ? &avx512::fn                            \
-   : active_level() == SimdLevel::avx2 ? &avx2::fn                              \
-                                       : &scalar::fn)
-
 constexpr std::size_t kPad = 16;  // lanes of the widest vector (float, avx512)
 inline std::size_t padded(std::size_t m) { return (m + kPad - 1) / kPad * kPad; }
 

@@ -53,3 +53,13 @@ namespace avx512 = scalar;
 #endif
 
 }  // namespace
+
+// Picks the active level's copy of a function (template instance) defined in the body, e.g.
+// `auto fn = ADVECT_PICK(lse_dense_rows_range<T>);` inside the family namespace. Needs
+// advect/simd_level.h.
+#ifndef ADVECT_PICK
+#define ADVECT_PICK(fn)                              \
+  (active_level() == SimdLevel::avx512 ? &avx512::fn \
+   : active_level() == SimdLevel::avx2 ? &avx2::fn   \
+                                       : &scalar::fn)
+#endif
