@@ -1,6 +1,6 @@
 /** Exact messages and types for bad input to every engine-level export (DESIGN §5). */
 import { describe, expect, it } from 'vitest';
-import { dist, logSumExp, logSumExpPoints, softmaxWeightedSum } from '../src/index.js';
+import { dist, logSumExp, logSumExpPoints, sampleImage, softmaxWeightedSum } from '../src/index.js';
 
 const X = { data: new Float64Array([0, 0, 1, 1]), rows: 2, cols: 2 };
 
@@ -36,6 +36,15 @@ describe('error messages', () => {
     expect(() => softmaxWeightedSum(X, X, X, { scale: '2' as never })).toThrow(new TypeError('Expected a finite number for scale but received "2"'));
     expect(() => softmaxWeightedSum(X, X, X, { scale: 0 })).toThrow(new RangeError('Expected a non-zero finite number for scale but received 0'));
     expect(() => softmaxWeightedSum(X, X, X, { logWeights: [0, Infinity] })).toThrow(new RangeError('Expected values that are finite or -inf for logWeights but received "Infinity at index 1"'));
+  });
+
+  it('sampleImage', () => {
+    const img = [[0, 1], [1, 0]];
+    expect(() => sampleImage(img, NaN, [0, 0, 1, 1])).toThrow(new RangeError('Expected a positive integer up to 67108864 for n but received NaN'));
+    expect(() => sampleImage(img, 3, undefined as never)).toThrow(new TypeError('Expected a Float64Array, Float32Array or number[] for bounds but received undefined'));
+    expect(() => sampleImage(img, 3, [0, 0, 0, 1])).toThrow(new RangeError('Expected bounds [x0, y0, x1, y1] with x1 > x0 and y1 > y0 for bounds but received "[0, 0, 0, 1]"'));
+    expect(() => sampleImage(img, 3, [0, 0, 1, 1], -1)).toThrow(RangeError);
+    expect(sampleImage(img, 3, [0, 0, 1, 1]).length).toBe(6);
   });
 
   it('inputs are never mutated', () => {

@@ -54,7 +54,7 @@ describe('particles: field parity native ↔ js', () => {
     for (const [name, field, t] of fields) {
       it(`${name} (${dtype})`, () => {
         // d for the mean-field fields is din + dout.
-        const dd = field.type === 'mean-field-mlp' ? (field.activation === 'linear' ? 3 : 3) : d;
+        const dd = field.type === 'mean-field-mlp' ? 3 : d;
         const n = 23;
         const x = cloud(n, dd, 99, 1, dtype);
         const f = compileField(field, dd, dtype);

@@ -11,7 +11,7 @@ import { callNative, runNativeJob, type AsyncOptions } from '../jobs.js';
 import type { FloatArray, Matrix, MatrixLike, VectorLike } from '../types.js';
 import { nonNegativeInteger, options, positiveInteger, positiveNumber, toMatrix } from '../validate.js';
 import { mulberry32 } from '../util/random.js';
-import { castOut, parseMasses, parseProblem, type DensityLike, type DomainLike, type Problem2D } from './problem.js';
+import { castOut, parseBounds, parseMasses, parseProblem, type DensityLike, type DomainLike, type Problem2D } from './problem.js';
 import type { SemiDiscreteResult } from './sdot.js';
 import { semiDiscreteResultFromRaw } from './sdot.js';
 
@@ -101,6 +101,9 @@ export interface StippleOptions {
  */
 export function sampleImage(image: MatrixLike, n: number, bounds: [number, number, number, number], seed = 1): Float64Array {
   const I = toMatrix(image, 'image');
+  positiveInteger(n, 'n', 2 ** 26);
+  parseBounds(bounds, 'bounds');
+  nonNegativeInteger(seed, 'seed', 2 ** 32 - 1);
   const cdf = new Float64Array(I.data.length);
   let s = 0;
   for (let k = 0; k < I.data.length; k++) {

@@ -41,6 +41,13 @@ export function parseSites(value: unknown, name = 'sites', dim: number | null = 
   return { data: M.data instanceof Float64Array ? M.data : Float64Array.from(M.data), n: M.rows, d: M.cols, dtype };
 }
 
+/** An axis-aligned rectangle [x0, y0, x1, y1] with x1 > x0 and y1 > y0. */
+export function parseBounds(value: unknown, name: string): Float64Array {
+  const bv = toVector(value, name, { length: 4 });
+  if (!(bv[2] > bv[0]) || !(bv[3] > bv[1])) throw rangeError('bounds [x0, y0, x1, y1] with x1 > x0 and y1 > y0', name, `[${Array.from(bv).join(', ')}]`);
+  return Float64Array.from(bv);
+}
+
 export function parseDomain(value: unknown): { domain: Float64Array; nv: number; area: number } {
   let flat: number[];
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) value = Array.from(value as unknown as ArrayLike<number>);
@@ -92,9 +99,7 @@ export function parseProblem(sites: unknown, opts: Record<string, unknown>): Pro
       }
       bounds = Float64Array.of(x0, y0, x1, y1);
     } else {
-      const bv = toVector(b, 'density.bounds', { length: 4 });
-      if (!(bv[2] > bv[0]) || !(bv[3] > bv[1])) throw rangeError('bounds [x0, y0, x1, y1] with x1 > x0 and y1 > y0', 'density.bounds', `[${Array.from(bv).join(', ')}]`);
-      bounds = Float64Array.from(bv);
+      bounds = parseBounds(b, 'density.bounds');
     }
     const mass = imageMassInDomain(D.domain, { image, iw, ih, x0: bounds[0], y0: bounds[1], x1: bounds[2], y1: bounds[3] });
     if (!(mass > 0)) throw rangeError('an image with positive mass inside the domain', 'density.image', `a mass of ${mass}`);

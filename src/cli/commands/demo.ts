@@ -1,5 +1,5 @@
 import { runShowcase, sections } from '../../showcase/index.js';
-import { parseFlags, str } from '../args.js';
+import { parseFlags, str, UsageError } from '../args.js';
 import type { Command } from './index.js';
 
 export const demo: Command = {
@@ -8,6 +8,8 @@ export const demo: Command = {
   async run(argv) {
     const flags = parseFlags(argv, { out: { type: 'string' }, only: { type: 'string' } });
     const only = str(flags, 'only')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = only?.filter((name) => !sections.some((s) => s.name === name)) ?? [];
+    if (unknown.length) throw new UsageError(`--only: unknown section ${unknown.join(', ')} (sections: ${sections.map((s) => s.name).join(', ')})`);
     const path = await runShowcase(str(flags, 'out') ?? 'out', only);
     console.log(`\nreport: ${path}`);
     return 0;

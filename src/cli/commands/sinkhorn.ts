@@ -8,14 +8,15 @@
 import { engine } from '../../engine.js';
 import { writeNpy } from '../../io/npy.js';
 import { sinkhornAsync, sinkhornPointsAsync, type SinkhornMethod, type SinkhornResult } from '../../ot/sinkhorn.js';
-import type { MetricName } from '../../backend/types.js';
+import { METRIC_CODES, type MetricName } from '../../backend/types.js';
+import { SINKHORN_METHOD_NAMES } from '../../backend/sinkhorn.js';
 import type { DType, FloatArray, Matrix } from '../../types.js';
 import { castTo } from '../../validate.js';
 import { loadNpy, num, parseFlags, printJson, progressBar, str, UsageError } from '../args.js';
 import type { Command } from './index.js';
 
-const METHODS = ['auto', 'scaling', 'stabilized', 'log', 'online'];
-const METRICS = ['sqeuclidean', 'euclidean', 'cityblock', 'minkowski', 'cosine'];
+const METHODS: readonly string[] = SINKHORN_METHOD_NAMES;
+const METRICS = Object.keys(METRIC_CODES);
 
 function matrix(path: string, flag: string, dtype: DType | undefined): Matrix {
   const { data, shape } = loadNpy(path);
