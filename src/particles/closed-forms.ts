@@ -8,6 +8,8 @@
  * Matrices are plain number[][] (row-major); everything is float64.
  */
 import { rangeError } from '../errors.js';
+import { nonNegativeInteger, positiveInteger, toVector } from '../validate.js';
+import type { VectorLike } from '../types.js';
 
 export type Mat = number[][];
 
@@ -155,6 +157,9 @@ export function inverse(A: Mat): Mat {
 
 /** Empirical mean and covariance (1/n) of an n×d row-major array. */
 export function moments(data: ArrayLike<number>, n: number, d: number): { mean: number[]; cov: Mat } {
+  nonNegativeInteger(n, 'n');
+  positiveInteger(d, 'd', 4096);
+  toVector(data as VectorLike, 'data', { length: n * d });
   const mean = new Array<number>(d).fill(0);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) mean[k] += data[i * d + k] / n;
   const cov = zeros(d, d);
