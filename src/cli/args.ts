@@ -1,7 +1,8 @@
 /** Small helpers shared by CLI commands: typed flag access, .npy input, JSON output. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readNpy } from '../io/npy.js';
-import type { FloatArray } from '../types.js';
+import type { DType, FloatArray, Matrix } from '../types.js';
+import { castTo } from '../validate.js';
 
 export class UsageError extends Error {}
 
@@ -35,13 +36,27 @@ export function requireStr(flags: Flags, key: string): string {
   return v;
 }
 
-export interface Loaded {
-  data: FloatArray;
-  shape: number[];
+export function loadNpy(path: string): { data: FloatArray; shape: number[] } {
+  return readNpy(path);
 }
 
-export function loadNpy(path: string): Loaded {
-  return readNpy(path);
+/** A 2-D .npy array as a Matrix, optionally cast to `dtype` and required to have `cols` columns. */
+export function loadMatrix(path: string, flag: string, opts: { dtype?: DType; cols?: number } = {}): Matrix {
+  const { data, shape } = readNpy(path);
+  if (shape.length !== 2 || (opts.cols !== undefined && shape[1] !== opts.cols)) {
+    throw new UsageError(`--${flag} expects a 2-D array${opts.cols ? ` with ${opts.cols} columns` : ''}, got shape [${shape.join(', ')}]`);
+  }
+  return { data: opts.dtype ? castTo(data, opts.dtype) : data, rows: shape[0], cols: shape[1] };
+}
+
+/** A 1-D .npy array (also an (n, 1) column with `allowColumn`), or null when no path was given. */
+export function loadVector(path: string | undefined, flag: string, opts: { dtype?: DType; allowColumn?: boolean } = {}): FloatArray | null {
+  if (path === undefined) return null;
+  const { data, shape } = readNpy(path);
+  if (shape.length !== 1 && !(opts.allowColumn && shape.length === 2 && shape[1] === 1)) {
+    throw new UsageError(`--${flag} expects a 1-D array, got shape [${shape.join(', ')}]`);
+  }
+  return opts.dtype ? castTo(data, opts.dtype) : data;
 }
 
 /** Prints `obj` as one JSON line (the last line of output under --json). */

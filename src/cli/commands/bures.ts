@@ -4,15 +4,9 @@
  * the map T(x) = A x + b (row-major list of d·d numbers), b its offset.
  */
 import { buresWasserstein, gaussianMap } from '../../ot/gaussian.js';
-import type { FloatArray, Matrix } from '../../types.js';
-import { loadNpy, parseFlags, printJson, requireStr, UsageError } from '../args.js';
+import type { FloatArray } from '../../types.js';
+import { loadMatrix, loadVector, parseFlags, printJson, requireStr } from '../args.js';
 import type { Command } from './index.js';
-
-function load(path: string, flag: string, dims: 1 | 2): FloatArray | Matrix {
-  const { data, shape } = loadNpy(path);
-  if (shape.length !== dims) throw new UsageError(`--${flag} expects a ${dims}-D array, got shape [${shape.join(', ')}]`);
-  return dims === 1 ? Float64Array.from(data) : { data: Float64Array.from(data), rows: shape[0], cols: shape[1] };
-}
 
 export const bures: Command = {
   summary: 'Gaussian OT: Bures–Wasserstein W2² and the Monge map between N(m0,S0) and N(m1,S1)',
@@ -21,8 +15,9 @@ export const bures: Command = {
     const flags = parseFlags(argv, {
       m0: { type: 'string' }, S0: { type: 'string' }, m1: { type: 'string' }, S1: { type: 'string' }, json: { type: 'boolean' },
     });
-    const m0 = load(requireStr(flags, 'm0'), 'm0', 1) as FloatArray, m1 = load(requireStr(flags, 'm1'), 'm1', 1) as FloatArray;
-    const S0 = load(requireStr(flags, 'S0'), 'S0', 2) as Matrix, S1 = load(requireStr(flags, 'S1'), 'S1', 2) as Matrix;
+    const m0 = loadVector(requireStr(flags, 'm0'), 'm0', { dtype: 'float64' }) as FloatArray;
+    const m1 = loadVector(requireStr(flags, 'm1'), 'm1', { dtype: 'float64' }) as FloatArray;
+    const S0 = loadMatrix(requireStr(flags, 'S0'), 'S0', { dtype: 'float64' }), S1 = loadMatrix(requireStr(flags, 'S1'), 'S1', { dtype: 'float64' });
     const t0 = performance.now();
     const r = buresWasserstein(m0, S0, m1, S1);
     const T = gaussianMap(m0, S0, m1, S1);

@@ -7,22 +7,9 @@
 import { engine } from '../../engine.js';
 import { writeNpy } from '../../io/npy.js';
 import { emdAsync, sparseToDense } from '../../ot/emd.js';
-import type { FloatArray, Matrix } from '../../types.js';
-import { loadNpy, num, parseFlags, printJson, progressBar, requireStr, str, UsageError } from '../args.js';
+import type { FloatArray } from '../../types.js';
+import { loadMatrix, loadVector, num, parseFlags, printJson, progressBar, requireStr, str } from '../args.js';
 import type { Command } from './index.js';
-
-function matrix(path: string, flag: string): Matrix {
-  const { data, shape } = loadNpy(path);
-  if (shape.length !== 2) throw new UsageError(`--${flag} expects a 2-D array, got shape [${shape.join(', ')}]`);
-  return { data, rows: shape[0], cols: shape[1] };
-}
-
-function vector(path: string | undefined, flag: string): FloatArray | null {
-  if (path === undefined) return null;
-  const { data, shape } = loadNpy(path);
-  if (shape.length !== 1) throw new UsageError(`--${flag} expects a 1-D array, got shape [${shape.join(', ')}]`);
-  return data;
-}
 
 export const emd: Command = {
   summary: 'exact OT (network simplex, POT ot.emd conventions) on .npy inputs',
@@ -32,10 +19,10 @@ export const emd: Command = {
       a: { type: 'string' }, b: { type: 'string' }, cost: { type: 'string' }, 'max-iter': { type: 'string' },
       plan: { type: 'string' }, json: { type: 'boolean' },
     });
-    const C = matrix(requireStr(flags, 'cost'), 'cost');
+    const C = loadMatrix(requireStr(flags, 'cost'), 'cost');
     // .npy weights follow the cost's dtype when they differ (a float64 a with a float32 M is common).
     const cast = (v: FloatArray | null) => (v && C.data instanceof Float32Array && !(v instanceof Float32Array) ? Float32Array.from(v) : v);
-    const a = cast(vector(str(flags, 'a'), 'a')), b = cast(vector(str(flags, 'b'), 'b'));
+    const a = cast(loadVector(str(flags, 'a'), 'a')), b = cast(loadVector(str(flags, 'b'), 'b'));
     const maxIter = num(flags, 'max-iter', 100000) as number;
     const planPath = str(flags, 'plan');
     const bar = progressBar('emd');

@@ -13,8 +13,7 @@
  * With --json the last line is { steps, times, seconds, energy?, n, d, records, field, integrator,
  * backend }; seconds is the simulation time only.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { AdvectError } from '../../errors.js';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { engine } from '../../engine.js';
 import { writeNpy } from '../../io/npy.js';

@@ -9,8 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { engine } from '../../engine.js';
 import { writeNpy } from '../../io/npy.js';
 import { cellNeighbors, cellPolygon, semiDiscreteOTAsync } from '../../semidiscrete/sdot.js';
-import type { Matrix } from '../../types.js';
-import { loadNpy, num, parseFlags, printJson, progressBar, requireStr, str, UsageError } from '../args.js';
+import { loadMatrix, loadVector, num, parseFlags, printJson, progressBar, requireStr, str, UsageError } from '../args.js';
 import type { Command } from './index.js';
 
 export function parseRect(v: string | undefined): [number, number, number, number] {
@@ -20,14 +19,6 @@ export function parseRect(v: string | undefined): [number, number, number, numbe
     throw new UsageError(`--domain expects x0,y0,x1,y1 with x1 > x0 and y1 > y0, got ${JSON.stringify(v)}`);
   }
   return p as [number, number, number, number];
-}
-
-export function loadMatrix(path: string, flag: string, cols?: number): Matrix {
-  const { data, shape } = loadNpy(path);
-  if (shape.length !== 2 || (cols !== undefined && shape[1] !== cols)) {
-    throw new UsageError(`--${flag} expects a 2-D array${cols ? ` with ${cols} columns` : ''}, got shape [${shape.join(', ')}]`);
-  }
-  return { data, rows: shape[0], cols: shape[1] };
 }
 
 export const sdot: Command = {
@@ -41,15 +32,9 @@ export const sdot: Command = {
       tol: { type: 'string' }, 'max-iter': { type: 'string' }, 'weights-out': { type: 'string' }, 'cells-out': { type: 'string' },
       json: { type: 'boolean' },
     });
-    const Y = loadMatrix(requireStr(flags, 'sites'), 'sites', 2);
+    const Y = loadMatrix(requireStr(flags, 'sites'), 'sites', { cols: 2 });
     const domain = parseRect(str(flags, 'domain'));
-    let masses;
-    const mp = str(flags, 'masses');
-    if (mp !== undefined) {
-      const m = loadNpy(mp);
-      if (m.shape.length !== 1) throw new UsageError(`--masses expects a 1-D array, got shape [${m.shape.join(', ')}]`);
-      masses = m.data;
-    }
+    const masses = loadVector(str(flags, 'masses'), 'masses') ?? undefined;
     const dp = str(flags, 'density');
     const density = dp === undefined ? undefined : { image: loadMatrix(dp, 'density'), bounds: domain };
     const tol = num(flags, 'tol', 1e-9) as number;

@@ -10,26 +10,12 @@ import { writeNpy } from '../../io/npy.js';
 import { sinkhornAsync, sinkhornPointsAsync, type SinkhornMethod, type SinkhornResult } from '../../ot/sinkhorn.js';
 import { METRIC_CODES, type MetricName } from '../../backend/types.js';
 import { SINKHORN_METHOD_NAMES } from '../../backend/sinkhorn.js';
-import type { DType, FloatArray, Matrix } from '../../types.js';
-import { castTo } from '../../validate.js';
-import { loadNpy, num, parseFlags, printJson, progressBar, str, UsageError } from '../args.js';
+import type { DType } from '../../types.js';
+import { loadMatrix, loadVector, num, parseFlags, printJson, progressBar, str, UsageError } from '../args.js';
 import type { Command } from './index.js';
 
 const METHODS: readonly string[] = SINKHORN_METHOD_NAMES;
 const METRICS = Object.keys(METRIC_CODES);
-
-function matrix(path: string, flag: string, dtype: DType | undefined): Matrix {
-  const { data, shape } = loadNpy(path);
-  if (shape.length !== 2) throw new UsageError(`--${flag} expects a 2-D array, got shape [${shape.join(', ')}]`);
-  return { data: dtype ? castTo(data, dtype) : data, rows: shape[0], cols: shape[1] };
-}
-
-function vector(path: string | undefined, flag: string, dtype: DType | undefined): FloatArray | null {
-  if (path === undefined) return null;
-  const { data, shape } = loadNpy(path);
-  if (shape.length !== 1) throw new UsageError(`--${flag} expects a 1-D array, got shape [${shape.join(', ')}]`);
-  return dtype ? castTo(data, dtype) : data;
-}
 
 export const sinkhorn: Command = {
   summary: 'entropic OT (Sinkhorn, POT-compatible) on .npy inputs',
@@ -63,8 +49,8 @@ export const sinkhorn: Command = {
     if (costPath !== undefined && (xPath !== undefined || yPath !== undefined)) throw new UsageError('give either --cost or --x/--y, not both');
     if (costPath === undefined && (xPath === undefined || yPath === undefined)) throw new UsageError('give --cost M.npy, or --x X.npy and --y Y.npy');
 
-    const a = vector(str(flags, 'a'), 'a', dtype);
-    const b = vector(str(flags, 'b'), 'b', dtype);
+    const a = loadVector(str(flags, 'a'), 'a', { dtype });
+    const b = loadVector(str(flags, 'b'), 'b', { dtype });
     const bar = progressBar('sinkhorn');
     const onProgress = (p: { iteration: number; marginalError: number }) =>
       bar.update(p.iteration / maxIter, `it ${p.iteration}  err ${Number.isFinite(p.marginalError) ? p.marginalError.toExponential(2) : '-'}`);
@@ -73,12 +59,12 @@ export const sinkhorn: Command = {
     let result: SinkhornResult;
     let seconds: number;
     if (costPath !== undefined) {
-      const C = matrix(costPath, 'cost', dtype);
+      const C = loadMatrix(costPath, 'cost', { dtype });
       const t0 = performance.now();
       result = await sinkhornAsync(a, b, C, reg, common);
       seconds = (performance.now() - t0) / 1000;
     } else {
-      const X = matrix(xPath as string, 'x', dtype), Y = matrix(yPath as string, 'y', dtype);
+      const X = loadMatrix(xPath as string, 'x', { dtype }), Y = loadMatrix(yPath as string, 'y', { dtype });
       const p = num(flags, 'p');
       const t0 = performance.now();
       result = await sinkhornPointsAsync(X, Y, reg, { ...common, a, b, metric: metric as MetricName, p });

@@ -7,9 +7,8 @@
 import { engine } from '../../engine.js';
 import { writeNpy } from '../../io/npy.js';
 import { stippleAsync } from '../../semidiscrete/lloyd.js';
-import { num, parseFlags, printJson, progressBar, requireStr, UsageError } from '../args.js';
+import { loadMatrix, num, parseFlags, printJson, progressBar, requireStr, UsageError } from '../args.js';
 import type { Command } from './index.js';
-import { loadMatrix } from './sdot.js';
 
 export const stipple: Command = {
   summary: 'blue-noise stippling of an .npy image (capacity-constrained Lloyd with semi-discrete OT)',

@@ -4,15 +4,8 @@
  */
 import { wasserstein1d } from '../../ot/wasserstein1d.js';
 import type { FloatArray } from '../../types.js';
-import { loadNpy, num, parseFlags, printJson, requireStr, str, UsageError } from '../args.js';
+import { loadVector, num, parseFlags, printJson, requireStr, str } from '../args.js';
 import type { Command } from './index.js';
-
-function vector(path: string | undefined, flag: string): FloatArray | null {
-  if (path === undefined) return null;
-  const { data, shape } = loadNpy(path);
-  if (shape.length !== 1 && !(shape.length === 2 && shape[1] === 1)) throw new UsageError(`--${flag} expects a 1-D array, got shape [${shape.join(', ')}]`);
-  return data;
-}
 
 export const w1d: Command = {
   summary: '1-D Wasserstein W_p^p between samples (POT ot.wasserstein_1d)',
@@ -22,8 +15,9 @@ export const w1d: Command = {
       x: { type: 'string' }, y: { type: 'string' }, a: { type: 'string' }, b: { type: 'string' }, p: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const x = vector(requireStr(flags, 'x'), 'x') as FloatArray, y = vector(requireStr(flags, 'y'), 'y') as FloatArray;
-    const a = vector(str(flags, 'a'), 'a'), b = vector(str(flags, 'b'), 'b');
+    const x = loadVector(requireStr(flags, 'x'), 'x', { allowColumn: true }) as FloatArray;
+    const y = loadVector(requireStr(flags, 'y'), 'y', { allowColumn: true }) as FloatArray;
+    const a = loadVector(str(flags, 'a'), 'a', { allowColumn: true }), b = loadVector(str(flags, 'b'), 'b', { allowColumn: true });
     const p = num(flags, 'p', 1) as number;
     const t0 = performance.now();
     const value = wasserstein1d(x, y, a, b, p);
