@@ -98,6 +98,26 @@ export function assertWeights(a: FloatArray, name: string): number {
   return s;
 }
 
+/**
+ * Marginal weights of length k: missing (undefined, null or empty, as POT's `[]`) means uniform
+ * 1/k in `dtype`; otherwise checked (finite, ≥ 0, positive total). number[] is cast to `dtype`;
+ * a typed array of another dtype is the mixed-dtype TypeError naming `dtypeFrom`.
+ */
+export function weightsOrUniform(v: unknown, name: string, k: number, dtype: DType, dtypeFrom: string): FloatArray {
+  if (v === undefined || v === null || ((Array.isArray(v) || ArrayBuffer.isView(v)) && (v as ArrayLike<number>).length === 0)) {
+    return allocUniform(dtype, k);
+  }
+  const w = toVector(v, name, { length: k });
+  if (!Array.isArray(v) && dtypeOfArray(w) !== dtype) throw dtypeMismatch(dtype, dtypeFrom, name, dtypeOfArray(w));
+  assertWeights(w, name);
+  return castTo(w, dtype);
+}
+
+function allocUniform(dtype: DType, k: number): FloatArray {
+  const w = dtype === 'float32' ? new Float32Array(k) : new Float64Array(k);
+  return w.fill(1 / k);
+}
+
 export function dtypeOfArray(a: FloatArray): DType {
   return a instanceof Float32Array ? 'float32' : 'float64';
 }

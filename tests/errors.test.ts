@@ -1,6 +1,6 @@
 /** Exact messages and types for bad input to every engine-level export (DESIGN §5). */
 import { describe, expect, it } from 'vitest';
-import { dist, logSumExp, logSumExpPoints, sampleImage, softmaxWeightedSum } from '../src/index.js';
+import { dist, emd, emdPoints, logSumExp, logSumExpPoints, sampleImage, sinkhorn, softmaxWeightedSum } from '../src/index.js';
 
 const X = { data: new Float64Array([0, 0, 1, 1]), rows: 2, cols: 2 };
 
@@ -36,6 +36,15 @@ describe('error messages', () => {
     expect(() => softmaxWeightedSum(X, X, X, { scale: '2' as never })).toThrow(new TypeError('Expected a finite number for scale but received "2"'));
     expect(() => softmaxWeightedSum(X, X, X, { scale: 0 })).toThrow(new RangeError('Expected a non-zero finite number for scale but received 0'));
     expect(() => softmaxWeightedSum(X, X, X, { logWeights: [0, Infinity] })).toThrow(new RangeError('Expected values that are finite or -inf for logWeights but received "Infinity at index 1"'));
+  });
+
+  it('marginal weights follow the cost dtype (sinkhorn, emd)', () => {
+    const C32 = { data: new Float32Array([0, 1, 1, 0]), rows: 2, cols: 2 };
+    const a64 = new Float64Array([0.5, 0.5]);
+    expect(() => sinkhorn(a64, null, C32, 1)).toThrow(new TypeError('Expected float32 (the dtype of C) for a but received float64'));
+    expect(() => emd(null, a64, C32)).toThrow(new TypeError('Expected float32 (the dtype of C) for b but received float64'));
+    expect(() => emdPoints(C32, C32, { a: a64 })).toThrow(new TypeError('Expected float32 (the dtype of x) for a but received float64'));
+    expect(sinkhorn([0.5, 0.5], [], C32, 1).f).toBeInstanceOf(Float32Array); // number[] is cast; [] is uniform
   });
 
   it('sampleImage', () => {

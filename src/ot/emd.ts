@@ -21,7 +21,7 @@ import { callNative, jobCopy, runNativeJob, type AsyncOptions } from '../jobs.js
 import type { DType, FloatArray, Matrix, MatrixLike, VectorLike } from '../types.js';
 import { allocLike } from '../types.js';
 import {
-  assertWeights, commonDtype, dtypeOfArray, nonNegativeInteger, oneOf, options, sameCols, toMatrix, toVector,
+  assertWeights, commonDtype, dtypeOfArray, nonNegativeInteger, oneOf, options, sameCols, toMatrix, weightsOrUniform,
 } from '../validate.js';
 
 export type EmdStatus = 'optimal' | 'infeasible' | 'unbounded' | 'max-iterations';
@@ -86,13 +86,6 @@ interface Prepared {
   dense: boolean;
 }
 
-function weightsOrUniform(w: unknown, k: number, name: string): FloatArray {
-  if (w === undefined || w === null || (Array.isArray(w) && w.length === 0) || (ArrayBuffer.isView(w) && (w as FloatArray).length === 0)) {
-    return new Float64Array(k).fill(1 / k);
-  }
-  return toVector(w, name, { length: k });
-}
-
 /** POT's marginal handling: check Σa = Σb to 6 decimals, then b ← b·Σa/Σb (float64). */
 export function prepareMarginals(aIn: FloatArray, bIn: FloatArray, check: boolean): { a: Float64Array; b: Float64Array } {
   const sa = assertWeights(aIn, 'a');
@@ -152,12 +145,11 @@ function prepareDense(a: VectorLike | null | undefined, b: VectorLike | null | u
   const o = options(opts);
   const M = toMatrix(C, 'C', { allowNonFinite: true });
   checkCost(M);
-  const av = weightsOrUniform(a, M.rows, 'a');
-  const bv = weightsOrUniform(b, M.cols, 'b');
   if (M.rows === 0) throw rangeError('a cost matrix with at least one row', 'C', '0 rows');
   if (M.cols === 0) throw rangeError('a cost matrix with at least one column', 'C', '0 columns');
-  const dtype = commonDtype([['C', M.data], ...(Array.isArray(a) || !a || (a as FloatArray).length === 0 ? [] : [['a', av] as [string, FloatArray]]),
-    ...(Array.isArray(b) || !b || (b as FloatArray).length === 0 ? [] : [['b', bv] as [string, FloatArray]])]);
+  const dtype = commonDtype([['C', M.data]]);
+  const av = weightsOrUniform(a, 'a', M.rows, dtype, 'C');
+  const bv = weightsOrUniform(b, 'b', M.cols, dtype, 'C');
   return { M, p: common(o, av, bv, dtype) };
 }
 
@@ -212,7 +204,7 @@ function preparePoints(x: MatrixLike, y: MatrixLike, opts: unknown) {
   if (Y.rows === 0) throw rangeError('at least one point', 'y', '0 rows');
   const metric = oneOf(o.metric ?? 'sqeuclidean', 'metric', LAZY_METRICS);
   const dtype = commonDtype([['x', X.data], ['y', Y.data]]);
-  const av = weightsOrUniform(o.a, X.rows, 'a'), bv = weightsOrUniform(o.b, Y.rows, 'b');
+  const av = weightsOrUniform(o.a, 'a', X.rows, dtype, 'x'), bv = weightsOrUniform(o.b, 'b', Y.rows, dtype, 'x');
   return { X, Y, code: LAZY_METRICS.indexOf(metric), p: common(o, av, bv, dtype) };
 }
 

@@ -27,8 +27,8 @@ import { rangeError, typeError } from '../errors.js';
 import { callNative, jobCopy, runNativeJob, type AsyncOptions } from '../jobs.js';
 import { allocLike, type DType, type FloatArray, type Matrix, type MatrixLike, type VectorLike } from '../types.js';
 import {
-  assertWeights, castTo, commonDtype, metricOption, nonNegativeInteger, oneOf, options, positiveInteger,
-  positiveNumber, sameCols, toMatrix, toVector, type MetricChoice,
+  castTo, commonDtype, metricOption, nonNegativeInteger, oneOf, options, positiveInteger,
+  positiveNumber, sameCols, toMatrix, toVector, weightsOrUniform, type MetricChoice,
 } from '../validate.js';
 
 
@@ -110,17 +110,6 @@ const mapProgress = (raw: number[]): SinkhornProgress => ({ iteration: raw[0], m
 
 // ---- validation -------------------------------------------------------------------------
 
-function weights(v: unknown, name: string, len: number, dtype: DType): FloatArray {
-  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) {
-    const w = allocLike(dtype, len);
-    w.fill(1 / len);
-    return w;
-  }
-  const w = castTo(toVector(v, name, { length: len }), dtype);
-  assertWeights(w, name);
-  return w;
-}
-
 function checkMasses(a: FloatArray, b: FloatArray): void {
   let sa = 0, sb = 0;
   for (let i = 0; i < a.length; i++) sa += a[i];
@@ -149,8 +138,8 @@ function prepare(
   const r = positiveNumber(reg, 'reg');
   if (n === 0) throw rangeError('at least one source point', online ? 'x' : 'C', '0 rows');
   if (m === 0) throw rangeError('at least one target point', online ? 'y' : 'C', '0 columns');
-  const a = weights(aIn, 'a', n, dtype);
-  const b = weights(bIn, 'b', m, dtype);
+  const a = weightsOrUniform(aIn, 'a', n, dtype, online ? 'x' : 'C');
+  const b = weightsOrUniform(bIn, 'b', m, dtype, online ? 'x' : 'C');
   checkMasses(a, b);
   const methodName = oneOf(o.method ?? 'auto', 'method', SINKHORN_METHOD_NAMES);
   if (methodName === 'online' && !online) {
@@ -421,7 +410,7 @@ export function sinkhornPotentials(x: MatrixLike, y: MatrixLike, reg: number, op
   const r = sinkhornPoints(x, y, reg, { ...o, method: (o.method as SinkhornMethod | undefined) ?? 'online', plan: false });
   const n = r.f.length, m = r.g.length;
   const dtype: DType = r.f instanceof Float32Array ? 'float32' : 'float64';
-  const a = weights(o.a, 'a', n, dtype), b = weights(o.b, 'b', m, dtype);
+  const a = weightsOrUniform(o.a, 'a', n, dtype, 'x'), b = weightsOrUniform(o.b, 'b', m, dtype, 'x');
   const fDual = allocLike(dtype, n), gDual = allocLike(dtype, m);
   for (let i = 0; i < n; i++) fDual[i] = a[i] > 0 ? r.f[i] - reg * Math.log(a[i]) : -Infinity;
   for (let j = 0; j < m; j++) gDual[j] = b[j] > 0 ? r.g[j] - reg * Math.log(b[j]) : -Infinity;
