@@ -5,6 +5,7 @@
  * order, same tie-breaking (duplicate sites: larger weight, then lower index, keeps the cell).
  */
 import { AdvectError } from '../../errors.js';
+import type { SdotDiagramRaw } from '../sdot.js';
 
 export interface Density2D {
   image: Float64Array | null; // ih rows × iw cols, row 0 at the top
@@ -16,19 +17,8 @@ export interface Density2D {
   y1: number;
 }
 
-export interface DiagramOut {
-  masses: Float64Array;
-  areas: Float64Array;
-  centroids: Float64Array;
-  costs: Float64Array;
-  offsets: Int32Array;
-  vertices: Float64Array;
-  edgeNeighbors: Int32Array;
-  edgeI: Int32Array;
-  edgeJ: Int32Array;
-  edgeFacet: Float64Array;
-  edgeLength: Float64Array;
-}
+/** The diagram as the sdot ops return it (src/backend/sdot.ts). */
+export type DiagramOut = SdotDiagramRaw;
 
 class Poly {
   x: number[] = [];
