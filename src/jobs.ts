@@ -60,7 +60,11 @@ export async function runNativeJob<R, P>(
   const onAbort = () => handle.cancel();
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await handle.promise;
+    const result = await handle.promise;
+    // Aborted while the job was finishing (its progress reached JS after the native work ended):
+    // the caller asked to cancel, so the promise rejects either way.
+    if (signal.aborted) throw abortError(signal);
+    return result;
   } catch (err) {
     if (signal.aborted) throw abortError(signal);
     throw fromNative(err);
@@ -101,6 +105,11 @@ export async function drainAsync<P, R>(gen: Generator<P, R, void>, opts: AsyncOp
     const step = gen.next();
     if (step.done) return step.value;
     if (onProgress) onProgress(step.value);
+    // An abort raised synchronously (e.g. from onProgress) stops the solver at this iteration.
+    if (signal?.aborted) {
+      gen.return(undefined as unknown as R);
+      throw abortError(signal);
+    }
     if (performance.now() - sliceStart > 8) {
       await yieldToLoop();
       if (signal?.aborted) {
