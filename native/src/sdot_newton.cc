@@ -401,6 +401,8 @@ Status newton_stage(const PowerDiagram& pd, const PowerDiagramOptions& po, const
     double t = 1;
     bool accepted = false;
     for (int ls = 0; ls < 40; ++ls, t *= 0.5) {
+      // Each trial is a whole power diagram: poll the cancel flag per trial, not per Newton step.
+      if (cancel && cancel->load(std::memory_order_relaxed)) return Status::Error(Code::aborted, "The operation was aborted");
       for (std::size_t i = 0; i < n; ++i) wt[i] = w[i] + t * delta[i];
       Status st = pd.compute(wt.data(), po, Dt);
       if (!st.ok()) return st;
