@@ -10,6 +10,8 @@
 #include <limits>
 #include <string>
 
+#include "advect/kernels.h"
+
 namespace advect_napi {
 
 inline std::string received(const Napi::Value& v) {
@@ -110,6 +112,27 @@ inline std::size_t mul_sizes(Napi::Env env, std::size_t a, std::size_t b, const 
   if (a != 0 && b > (std::size_t(1) << 53) / a)
     throw Napi::RangeError::New(env, std::string("Expected sizes whose product fits in memory for ") + name);
   return a * b;
+}
+
+// An optional finite number in an options object (undefined gives the fallback).
+inline double opt_number(Napi::Object o, const char* key, double fallback) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined()) return fallback;
+  if (!v.IsNumber()) throw_type(o.Env(), "a number", key, v);
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d)) throw_range(o.Env(), "a finite number", key, v);
+  return d;
+}
+
+// A metric code (0..4, advect::Metric) at argument i and its Minkowski exponent at argument pi.
+inline advect::MetricSpec metric_arg(const Napi::CallbackInfo& info, std::size_t i, std::size_t pi) {
+  double code = number_arg(info, i, "metric");
+  if (code != std::floor(code) || code < 0 || code > 4) throw_range(info.Env(), "a metric code from 0 to 4", "metric", info[i]);
+  advect::MetricSpec ms;
+  ms.metric = static_cast<advect::Metric>(static_cast<int>(code));
+  ms.p = number_arg(info, pi, "p");
+  if (ms.metric == advect::Metric::minkowski && !(ms.p >= 1)) throw_range(info.Env(), "p >= 1", "p", info[pi]);
+  return ms;
 }
 
 }  // namespace advect_napi

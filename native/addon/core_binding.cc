@@ -9,18 +9,7 @@
 namespace advect_napi {
 namespace {
 
-using advect::Metric;
 using advect::MetricSpec;
-
-MetricSpec metric_arg(const Napi::CallbackInfo& info, std::size_t i, std::size_t pi) {
-  double code = number_arg(info, i, "metric");
-  if (code != std::floor(code) || code < 0 || code > 4) throw_range(info.Env(), "a metric code from 0 to 4", "metric", info[i]);
-  MetricSpec ms;
-  ms.metric = static_cast<Metric>(static_cast<int>(code));
-  ms.p = number_arg(info, pi, "p");
-  if (ms.metric == Metric::minkowski && !(ms.p >= 1)) throw_range(info.Env(), "p >= 1", "p", info[pi]);
-  return ms;
-}
 
 // expArray(x, out)
 Napi::Value ExpArray(const Napi::CallbackInfo& info) {

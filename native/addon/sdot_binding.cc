@@ -28,15 +28,6 @@
 namespace advect_napi {
 namespace {
 
-double opt_number(Napi::Object o, const char* key, double fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined()) return fallback;
-  if (!v.IsNumber()) throw_type(o.Env(), "a number", key, v);
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d)) throw_range(o.Env(), "a finite number", key, v);
-  return d;
-}
-
 int opt_int(Napi::Object o, const char* key, double fallback, double lo, double hi) {
   double d = opt_number(o, key, fallback);
   if (d != std::floor(d) || d < lo || d > hi)

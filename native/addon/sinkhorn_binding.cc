@@ -28,15 +28,6 @@ using advect::SinkhornInfo;
 using advect::SinkhornMethod;
 using advect::SinkhornOptions;
 
-double opt_number(Napi::Object o, const char* key, double fallback) {
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined()) return fallback;
-  if (!v.IsNumber()) throw_type(o.Env(), "a number", key, v);
-  double d = v.As<Napi::Number>().DoubleValue();
-  if (std::isnan(d)) throw_range(o.Env(), "a number", key, v);
-  return d;
-}
-
 std::size_t opt_count(Napi::Object o, const char* key, double fallback) {
   double d = opt_number(o, key, fallback);
   if (!(d >= 0) || d != std::floor(d) || d > 1e15) throw_range(o.Env(), "a non-negative integer", key, o.Get(key));
@@ -70,16 +61,6 @@ SinkhornOptions options_arg(const Napi::CallbackInfo& info, std::size_t i) {
   s.warm = o.Get("warm").IsBoolean() && o.Get("warm").As<Napi::Boolean>().Value();
   s.budget_bytes = opt_number(o, "budget", 0);
   return s;
-}
-
-advect::MetricSpec metric_arg(const Napi::CallbackInfo& info, std::size_t i, std::size_t pi) {
-  double code = number_arg(info, i, "metric");
-  if (code != std::floor(code) || code < 0 || code > 4) throw_range(info.Env(), "a metric code from 0 to 4", "metric", info[i]);
-  advect::MetricSpec ms;
-  ms.metric = static_cast<advect::Metric>(static_cast<int>(code));
-  ms.p = number_arg(info, pi, "p");
-  if (ms.metric == advect::Metric::minkowski && !(ms.p >= 1)) throw_range(info.Env(), "p >= 1", "p", info[pi]);
-  return ms;
 }
 
 Napi::Value info_object(Napi::Env env, const SinkhornInfo& s) {
